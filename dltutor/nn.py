@@ -1,0 +1,360 @@
+"""Layers and networks: y = sigma(W^L ... sigma(W^2 sigma(W^1 x + b^1) + b^2) ... + b^L).
+
+Conventions (the slides' sigma(W x + b), with a batch of examples as rows):
+    X: (batch, n_in) -> Dense -> Z = X @ W.T + b: (batch, n_out)
+    W: (n_out, n_in), b: (n_out,)
+Every layer has `forward(X, train=False)` and `backward(dY) -> dX`. A layer with parameters keeps
+them in `params` and, after `backward`, their gradients in `grads` (the same keys), so optimizers,
+gradient checks and notebooks can reach them by name.
+"""
+import numpy as np
+
+from . import _validate
+from .cost import CrossEntropy, SquaredError  # noqa: F401  (re-exported: nn.CrossEntropy, ...)
+
+
+class Layer:
+    """A step of the network. Layers without parameters have empty `params` and `grads`."""
+
+    def __init__(self):
+        self.params = {}
+        self.grads = {}
+
+    def forward(self, X, train=False):
+        raise NotImplementedError
+
+    def backward(self, dY):
+        raise NotImplementedError
+
+    def config(self):
+        """The constructor arguments that rebuild this layer (for saving)."""
+        return {}
+
+    def _need_forward(self, attr):
+        if getattr(self, attr, None) is None:
+            raise RuntimeError(f"{type(self).__name__}.backward was called before forward: "
+                               "run forward(X, train=True) on the same batch first")
+
+    def _check_dY(self, dY, shape):
+        dY = np.asarray(dY)
+        if dY.shape != shape:
+            raise ValueError(f"dY must have the shape of this layer's last output {shape}, got {dY.shape}")
+        return dY
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.config().items() if k != "dtype")
+        return f"{type(self).__name__}({args})"
+
+
+class Dense(Layer):
+    """z = W a + b for every example: Z = X @ W.T + b.
+
+    W: (n_out, n_in), b: (n_out,). Initial W is Glorot-uniform from `rng` (a seed or a
+    numpy Generator: the same seed gives the same weights; pass one Generator to every layer
+    of a network so that each layer draws different weights), b is zero; or pass W and b.
+    """
+
+    def __init__(self, n_in, n_out, *, rng=0, W=None, b=None, dtype=np.float64):
+        super().__init__()
+        self.n_in = _validate.positive_int(n_in, "n_in")
+        self.n_out = _validate.positive_int(n_out, "n_out")
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        if W is None:
+            # Glorot & Bengio (2010): keeps the variance of z about the same from layer to layer.
+            limit = np.sqrt(6.0 / (n_in + n_out))
+            W = _validate.rng(rng).uniform(-limit, limit, size=(n_out, n_in))
+        W = _validate.as_array(W, "W", ndim=2, dtype=dtype).copy()
+        if W.shape != (self.n_out, self.n_in):
+            raise ValueError(f"W must have shape (n_out, n_in) = {(self.n_out, self.n_in)}, got {W.shape}")
+        b = np.zeros(n_out) if b is None else b
+        b = _validate.as_array(b, "b", ndim=1, dtype=dtype).copy()
+        if b.shape != (self.n_out,):
+            raise ValueError(f"b must have shape (n_out,) = {(self.n_out,)}, got {b.shape}")
+        self.params = {"W": W, "b": b}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+        self.X = None
+
+    @classmethod
+    def from_weights(cls, W, b):
+        """A layer holding exactly these weights (W: (n_out, n_in), b: (n_out,))."""
+        W = np.asarray(W)
+        if W.ndim != 2:
+            raise ValueError(f"W must be 2-D (n_out, n_in), got shape {W.shape}")
+        return cls(W.shape[1], W.shape[0], W=W, b=b)
+
+    @property
+    def W(self):
+        return self.params["W"]
+
+    @property
+    def b(self):
+        return self.params["b"]
+
+    @property
+    def dtype(self):
+        return self.W.dtype
+
+    def forward(self, X, train=False):
+        X = _as_input(X, self.n_in, self.dtype)
+        self.X = X  # kept for backward: dC/dW needs the layer's input
+        return X @ self.W.T + self.b
+
+    def backward(self, dZ):
+        self._need_forward("X")
+        dZ = self._check_dY(dZ, (self.X.shape[0], self.n_out))
+        # Z = X W^T + b  =>  dW = dZ^T X, db = sum over the batch, dX = dZ W.
+        np.matmul(dZ.T, self.X, out=self.grads["W"])
+        np.sum(dZ, axis=0, out=self.grads["b"])
+        return dZ @ self.W
+
+    def config(self):
+        return {"n_in": self.n_in, "n_out": self.n_out, "dtype": self.dtype.name}
+
+
+def _as_input(X, n_in, dtype):
+    """X as a (batch, n_in) array of dtype; cheap when it already is one."""
+    if isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] == n_in and X.shape[0] > 0:
+        return X if X.dtype == dtype else X.astype(dtype)
+    return _validate.as_batch(X, "X", n_in, dtype=dtype)
+
+
+class Sigmoid(Layer):
+    """a = sigma(z) = 1 / (1 + e^-z), elementwise."""
+
+    def forward(self, Z, train=False):
+        Z = np.asarray(Z)
+        # sigma(z) = (1 + tanh(z/2)) / 2: the same function, but it never overflows (exp(-z) does
+        # for z < -709) and stays accurate near 0 and 1.
+        A = np.tanh(Z * 0.5)
+        A += 1.0
+        A *= 0.5
+        self.A = A
+        return A
+
+    def backward(self, dA):
+        self._need_forward("A")
+        dA = self._check_dY(dA, self.A.shape)
+        return dA * self.A * (1.0 - self.A)  # sigma'(z) = sigma(z) (1 - sigma(z))
+
+
+class ReLU(Layer):
+    """a = max(0, z), elementwise."""
+
+    def forward(self, Z, train=False):
+        self.Z = np.asarray(Z)
+        return np.maximum(self.Z, 0)
+
+    def backward(self, dA):
+        self._need_forward("Z")
+        dA = self._check_dY(dA, self.Z.shape)
+        return dA * (self.Z > 0)  # the gradient passes where the unit is on, and only there
+
+
+class Maxout(Layer):
+    """Groups of k consecutive inputs, each group's output is its maximum.
+
+    Z: (batch, n * k) -> A: (batch, n). With k = 2 and one element of each group fixed at 0,
+    this is ReLU; in general each unit is a learnable piecewise-linear convex function of the
+    input with k pieces.
+    """
+
+    def __init__(self, k):
+        super().__init__()
+        self.k = _validate.positive_int(k, "k")
+        self.winner = None
+
+    def forward(self, Z, train=False):
+        Z = np.asarray(Z)
+        if Z.ndim != 2 or Z.shape[1] % self.k:
+            raise ValueError(f"Maxout(k={self.k}) needs a (batch, n * {self.k}) input, "
+                             f"got shape {Z.shape}: make the Dense layer before it k times wider")
+        groups = Z.reshape(Z.shape[0], -1, self.k)
+        self.winner = groups.argmax(axis=2)  # which element of each group won
+        self.shape = Z.shape
+        return np.take_along_axis(groups, self.winner[:, :, None], axis=2)[:, :, 0]
+
+    def backward(self, dA):
+        self._need_forward("winner")
+        dA = self._check_dY(dA, self.winner.shape)
+        # Only the winner of each group affects the output: it alone receives the gradient.
+        dZ = np.zeros((*self.winner.shape, self.k), dtype=dA.dtype)
+        np.put_along_axis(dZ, self.winner[:, :, None], dA[:, :, None], axis=2)
+        return dZ.reshape(self.shape)
+
+    def config(self):
+        return {"k": self.k}
+
+
+def softmax(Z):
+    """y_i = e^{z_i} / sum_j e^{z_j} along each row; Z: (batch, n) -> (batch, n).
+
+    Subtracting max(z) first changes nothing mathematically (it cancels) but keeps e^z <= 1,
+    so large logits cannot overflow.
+    """
+    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+class Softmax(Layer):
+    """The output layer that turns z into probabilities: 1 > y_i > 0, sum_i y_i = 1."""
+
+    def forward(self, Z, train=False):
+        self.Z = np.asarray(Z)  # kept so a cross entropy can be computed stably from z
+        self.Y = softmax(self.Z)
+        return self.Y
+
+    def backward(self, dY):
+        self._need_forward("Y")
+        dY = self._check_dY(dY, self.Y.shape)
+        # Jacobian-vector product: dz_i = y_i (dy_i - sum_j dy_j y_j).
+        return self.Y * (dY - np.sum(dY * self.Y, axis=1, keepdims=True))
+
+
+class Dropout(Layer):
+    """Each unit of the layer before is dropped (set to 0) with probability p in training.
+
+    scaling="slides": training keeps a * mask; testing multiplies by (1 - p), which is the
+        same as the slides' "all the weights times (1 - p)" on the next layer.
+    scaling="inverted": training uses a * mask / (1 - p); testing changes nothing.
+    Both give the same expected output. A new mask is drawn from `rng` on every training forward
+    (a new thinner network for each mini-batch), unless `frozen` is set (for gradient checks).
+    """
+
+    def __init__(self, p, *, rng=0, scaling="slides"):
+        super().__init__()
+        self.p = _validate.in_range(p, "p", 0, 1, high_open=True, expected=" (a dropout rate)")
+        if scaling not in ("slides", "inverted"):
+            raise ValueError(f"scaling must be 'slides' or 'inverted', got {scaling!r}")
+        self.scaling = scaling
+        self.rng = _validate.rng(rng)
+        self.mask = None
+        self.train = None
+        self.frozen = False
+
+    def forward(self, A, train=False):
+        A = np.asarray(A)
+        self.train = train
+        if not train:
+            return A * self.test_factor if self.test_factor != 1.0 else A
+        if not (self.frozen and self.mask is not None and self.mask.shape == A.shape):
+            keep = self.rng.random(A.shape) >= self.p
+            scale = 1.0 / (1.0 - self.p) if self.scaling == "inverted" else 1.0
+            self.mask = keep.astype(A.dtype) * A.dtype.type(scale)
+        return A * self.mask
+
+    @property
+    def test_factor(self):
+        """What testing multiplies by: (1 - p) in the slides' form, 1 in the inverted form."""
+        return 1.0 - self.p if self.scaling == "slides" else 1.0
+
+    def backward(self, dA):
+        self._need_forward("train")
+        if not self.train:
+            return np.asarray(dA) * self.test_factor
+        dA = self._check_dY(dA, self.mask.shape)
+        return dA * self.mask  # dropped units pass no gradient back
+
+    def config(self):
+        return {"p": self.p, "scaling": self.scaling}
+
+
+class Sequential:
+    """Layers applied in order: forward from input to output, backward from output to input.
+
+    `params` and `grads` are flat dicts over all layers, keyed "index.name" (e.g. "0.W").
+    """
+
+    def __init__(self, *layers):
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layer {i} must be a dltutor.nn layer (Dense, Sigmoid, ...), "
+                                f"got {type(layer).__name__}")
+        if not any(isinstance(layer, Dense) for layer in layers):
+            raise ValueError("a network needs at least one Dense layer")
+        self.layers = list(layers)
+        # Each Dense layer's inputs must match the outputs of the Dense layer before it.
+        width = None
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dense):
+                if width is not None and layer.n_in != width:
+                    raise ValueError(f"layer {i} (Dense) expects {layer.n_in} inputs but the layers "
+                                     f"before it give {width}")
+                width = layer.n_out
+            elif isinstance(layer, Maxout) and width is not None:
+                if width % layer.k:
+                    raise ValueError(f"layer {i} (Maxout k={layer.k}) needs a multiple of {layer.k} "
+                                     f"inputs, the layer before gives {width}")
+                width //= layer.k
+        self.n_out = width
+
+    @property
+    def n_in(self):
+        return next(layer for layer in self.layers if isinstance(layer, Dense)).n_in
+
+    @property
+    def dtype(self):
+        return next(layer for layer in self.layers if isinstance(layer, Dense)).dtype
+
+    @property
+    def params(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+
+    @property
+    def grads(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+
+    @property
+    def n_params(self):
+        return sum(v.size for v in self.params.values())
+
+    def forward(self, X, train=False):
+        """X: (batch, n_in) -> output (batch, n_out). train=True turns dropout on."""
+        A = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype)
+        for layer in self.layers:
+            A = layer.forward(A, train=train)
+        return A
+
+    __call__ = forward
+
+    def backward(self, dY, skip_last=False):
+        """dY = dC/dy: (batch, n_out) -> dC/dX; fills every layer's grads.
+
+        skip_last=True starts below the last layer (dY is then dC/dz of the last layer's input),
+        which is how a softmax followed by cross entropy is differentiated stably.
+        """
+        layers = self.layers[:-1] if skip_last else self.layers
+        for layer in reversed(layers):
+            dY = layer.backward(dY)
+        return dY
+
+    def predict(self, X):
+        """The class with the largest output for each example: (batch,) ints."""
+        return self.forward(X).argmax(axis=1)
+
+    def astype(self, dtype):
+        """The same network with parameters in dtype (float32 for speed, float64 for checks)."""
+        for layer in self.layers:
+            for k, v in layer.params.items():
+                layer.params[k] = v.astype(dtype)
+                layer.grads[k] = np.zeros_like(layer.params[k])
+        return self
+
+    def save(self, path):
+        from . import saving
+        saving.save(self, path)
+
+    @staticmethod
+    def load(path):
+        from . import saving
+        return saving.load(path)
+
+    def __repr__(self):
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Sequential(\n  {inner}\n)  # {self.n_params:,} parameters"
+
+
+LAYERS = {cls.__name__: cls for cls in (Dense, Sigmoid, ReLU, Maxout, Softmax, Dropout)}
