@@ -89,5 +89,19 @@ class CrossEntropy:
         Z, T = _targets(Z, T)
         return (softmax(Z) - T) / len(Z)
 
+    def _from_softmax(self, Z, Y, labels):
+        """from_logits(Z, labels) and gradient_from_logits(Z, labels) together, the same numbers,
+        for Y = softmax(Z) already computed and int labels already checked (training's fast path).
+
+        With one-hot t, sum_k t_k log y_k is log y of the label, and y - t is y less 1 there.
+        """
+        rows = np.arange(len(Z))
+        m = Z.max(axis=1, keepdims=True)
+        log_y = Z[rows, labels] - m[:, 0] - np.log(np.sum(np.exp(Z - m), axis=1))
+        delta = Y.copy()
+        delta[rows, labels] -= 1.0
+        delta /= len(Z)
+        return float(np.mean(-log_y)), delta
+
     def __repr__(self):
         return "CrossEntropy()"

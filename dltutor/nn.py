@@ -99,15 +99,22 @@ class Dense(Layer):
     def forward(self, X, train=False):
         X = _as_input(X, self.n_in, self.dtype)
         self.X = X  # kept for backward: dC/dW needs the layer's input
-        return X @ self.W.T + self.b
+        Z = X @ self.W.T
+        Z += self.b  # in place: no second (batch, n_out) array
+        return Z
 
-    def backward(self, dZ):
+    def backward(self, dZ, input_grad=True):
+        """dZ = dC/dZ -> dC/dX, and fills grads["W"], grads["b"].
+
+        input_grad=False skips dC/dX and returns None: for the first layer of a network, whose
+        input gradient training never uses (it would cost a product as large as the forward one).
+        """
         self._need_forward("X")
         dZ = self._check_dY(dZ, (self.X.shape[0], self.n_out))
         # Z = X W^T + b  =>  dW = dZ^T X, db = sum over the batch, dX = dZ W.
         np.matmul(dZ.T, self.X, out=self.grads["W"])
         np.sum(dZ, axis=0, out=self.grads["b"])
-        return dZ @ self.W
+        return dZ @ self.W if input_grad else None
 
     def config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "dtype": self.dtype.name}
@@ -126,8 +133,9 @@ class Sigmoid(Layer):
     def forward(self, Z, train=False):
         Z = np.asarray(Z)
         # sigma(z) = (1 + tanh(z/2)) / 2: the same function, but it never overflows (exp(-z) does
-        # for z < -709) and stays accurate near 0 and 1.
-        A = np.tanh(Z * 0.5)
+        # for z < -709) and stays accurate near 0 and 1. Computed in place in one new array A.
+        A = np.multiply(Z, 0.5)
+        np.tanh(A, out=A)
         A += 1.0
         A *= 0.5
         self.A = A
@@ -136,7 +144,9 @@ class Sigmoid(Layer):
     def backward(self, dA):
         self._need_forward("A")
         dA = self._check_dY(dA, self.A.shape)
-        return dA * self.A * (1.0 - self.A)  # sigma'(z) = sigma(z) (1 - sigma(z))
+        dZ = dA * self.A
+        dZ *= 1.0 - self.A  # sigma'(z) = sigma(z) (1 - sigma(z))
+        return dZ
 
 
 class ReLU(Layer):
@@ -194,7 +204,8 @@ def softmax(Z):
     so large logits cannot overflow.
     """
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return E / E.sum(axis=-1, keepdims=True)
+    E /= E.sum(axis=-1, keepdims=True)
+    return E
 
 
 class Softmax(Layer):
@@ -314,22 +325,40 @@ class Sequential:
     def forward(self, X, train=False):
         """X: (batch, n_in) -> output (batch, n_out). train=True turns dropout on."""
         A = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype)
+        return self._forward(A, train)
+
+    __call__ = forward
+
+    def _forward(self, A, train=False):
+        """forward for a batch already checked: (batch, n_in) of the network's dtype (fit checks
+        the whole training set once, not every mini-batch again)."""
         for layer in self.layers:
             A = layer.forward(A, train=train)
         return A
 
-    __call__ = forward
-
-    def backward(self, dY, skip_last=False):
+    def backward(self, dY, skip_last=False, input_grad=True):
         """dY = dC/dy: (batch, n_out) -> dC/dX; fills every layer's grads.
 
         skip_last=True starts below the last layer (dY is then dC/dz of the last layer's input),
         which is how a softmax followed by cross entropy is differentiated stably.
+        input_grad=False stops at the first layer with parameters and returns None: training
+        needs no dC/dX, and the first Dense layer's dC/dX is a product as large as its forward one.
         """
         layers = self.layers[:-1] if skip_last else self.layers
-        for layer in reversed(layers):
+        if input_grad:
+            for layer in reversed(layers):
+                dY = layer.backward(dY)
+            return dY
+        first = next((i for i, layer in enumerate(layers) if layer.params), len(layers))
+        for layer in reversed(layers[first + 1:]):
             dY = layer.backward(dY)
-        return dY
+        if first < len(layers):
+            layer = layers[first]
+            if type(layer).backward is Dense.backward:
+                layer.backward(dY, input_grad=False)
+            else:  # a layer with its own backward: called as it is
+                layer.backward(dY)
+        return None
 
     def predict(self, X):
         """The class with the largest output for each example: (batch,) ints."""

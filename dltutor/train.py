@@ -6,12 +6,13 @@
 y holds integer labels (batch,) for classification, or targets shaped like the output.
 """
 import sys
+import warnings
 
 import numpy as np
 
 from . import _validate
 from .cost import CrossEntropy, SquaredError
-from .nn import Softmax
+from .nn import Sequential, Softmax
 from .optim import SGD
 
 
@@ -49,11 +50,17 @@ def _prepare(net, X, y, name="X"):
     return X, y_arr
 
 
-def _cost_and_delta(net, cost, Y, T):
-    """The batch's mean cost, dC/d(output), and whether that delta is already through softmax."""
+def _cost_and_delta(net, cost, Y, T, checked=False):
+    """The batch's mean cost, dC/d(output), and whether that delta is already through softmax.
+
+    checked=True: T comes from data that _prepare has checked (no second check every batch).
+    """
     if isinstance(cost, CrossEntropy) and isinstance(net.layers[-1], Softmax):
         # Softmax + cross entropy together: dC/dz = (y - t) / batch, exact for any logits.
         Z = net.layers[-1].Z
+        if checked and np.ndim(T) == 1:
+            c, delta = cost._from_softmax(Z, net.layers[-1].Y, T)
+            return c, delta, True
         return cost.from_logits(Z, T), cost.gradient_from_logits(Z, T), True
     return cost(Y, T), cost.gradient(Y, T), False
 
@@ -66,7 +73,7 @@ def evaluate(net, X, y, cost=None, batch_size=1000):
     for start in range(0, len(X), batch_size):
         Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
         Y = net.forward(Xb)
-        c, _, _ = _cost_and_delta(net, cost, Y, yb)
+        c, _, _ = _cost_and_delta(net, cost, Y, yb, checked=True)
         total += c * len(Xb)
         if y.ndim == 1:
             correct += int(np.sum(Y.argmax(axis=1) == yb))
@@ -87,6 +94,11 @@ def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed
     verbose: one line an epoch. callback(epoch, history): called after each epoch.
     """
     X, y = _prepare(net, X, y)
+    largest = max(X.max(), -X.min())  # = np.abs(X).max(), without a copy of X
+    if largest > 100:
+        # Not an error, but sigmoid units saturate on such inputs and learning stalls.
+        warnings.warn(f"X has values up to {largest:g}: inputs in [0, 1] train much better "
+                      "(for pixels 0..255, divide by 255)", UserWarning, stacklevel=2)
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise ValueError("validation must be a pair (X_val, y_val)")
@@ -102,20 +114,26 @@ def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed
     if validation is not None:
         history.update(val_cost=[], val_accuracy=[])
     n = len(X)
+    # A Sequential (not a subclass with passes of its own) takes the fast path: mini-batches of the
+    # checked X are not checked again, and no dC/dX of the input is computed (training never uses it).
+    fast = type(net).forward is Sequential.forward and type(net).backward is Sequential.backward
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         batch_costs = []
         for step, start in enumerate(range(0, n, batch_size), 1):
             idx = order[start:start + batch_size]
             with np.errstate(over="ignore", invalid="ignore"):
-                Y = net.forward(X[idx], train=True)
-                c, delta, through_softmax = _cost_and_delta(net, cost, Y, y[idx])
+                Y = net._forward(X[idx], train=True) if fast else net.forward(X[idx], train=True)
+                c, delta, through_softmax = _cost_and_delta(net, cost, Y, y[idx], checked=True)
                 if not np.isfinite(c):
                     raise Diverged(
                         f"training diverged at epoch {epoch}, step {step}: the cost became {c}. "
                         f"The learning rate (lr={optimizer.lr:g}) is probably too large; "
                         f"try a smaller one, e.g. lr={optimizer.lr / 10:g}")
-                net.backward(delta, skip_last=through_softmax)
+                if fast:
+                    net.backward(delta, skip_last=through_softmax, input_grad=False)
+                else:
+                    net.backward(delta, skip_last=through_softmax)
                 optimizer.step()
             batch_costs.append(c)
         _record(history, net, X, y, cost, validation, evaluate_train, batch_costs)

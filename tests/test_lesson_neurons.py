@@ -1,0 +1,195 @@
+"""Notebook 01's lesson module: figures, widgets and the exercise checks."""
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from dltutor import data, nn, slides  # noqa: E402
+from dltutor.lessons import neurons  # noqa: E402
+
+
+def sigma(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# --- the solutions the notebook shows, and typical wrong answers ---------------------------------
+
+def neuron_solution(a, w, b):
+    z = np.sum(a * w) + b
+    return 1 / (1 + np.exp(-z))
+
+
+def layer_solution(a, W, b):
+    return 1 / (1 + np.exp(-(W @ a + b)))
+
+
+def network_solution(x, Ws, bs):
+    a = x
+    for W, b in zip(Ws, bs):
+        a = 1 / (1 + np.exp(-(W @ a + b)))
+    return a
+
+
+def test_slides_forward_gives_the_slides_numbers():
+    for x, want in slides.NETWORK_OUTPUTS.items():
+        outputs = neurons.slides_forward(x)
+        assert len(outputs) == 3
+        for got, w in zip(outputs, want):
+            np.testing.assert_allclose(np.round(got, 2), w)
+
+
+def test_sigma_is_stable_and_right():
+    z = np.array([-1000.0, -3.0, 0.0, 4.0, 1000.0])
+    with np.errstate(all="raise"):
+        got = neurons.sigma(z)
+    np.testing.assert_allclose(got[1:4], 1 / (1 + np.exp(-z[1:4])))
+    assert got[0] == 0.0 and got[-1] == 1.0
+
+
+def test_check_neuron_accepts_the_solution():
+    assert neurons.check_neuron(neuron_solution).ok
+    assert neurons.check_neuron(lambda a, w, b: float(sigma(a @ w + b))).ok
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda a, w, b: 0.0, "expected"),
+    (lambda a, w, b: np.sum(a * w) + b, "apply the sigmoid"),
+    (lambda a, w, b: sigma(np.sum(a * w)), "bias b is missing"),
+    (lambda a, w, b: sigma(a * w + b), "one output"),
+    (lambda a, w, b: None, "forget `return`"),
+    (lambda a, w, b: 1 / 0, "ZeroDivisionError"),
+    (lambda a, w, b: "sigma", "should be numbers"),
+])
+def test_check_neuron_explains_wrong_answers(wrong, message):
+    result = neurons.check_neuron(wrong)
+    assert not result.ok
+    assert message in repr(result), repr(result)
+    assert "Hint" in repr(result)
+
+
+def test_check_layer_accepts_the_solution():
+    assert neurons.check_layer(layer_solution).ok
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda a, W, b: np.zeros(len(b)), "expected"),
+    (lambda a, W, b: sigma(W.T @ a + b), "W.T"),
+    (lambda a, W, b: W @ a + b, "apply the sigmoid"),
+    (lambda a, W, b: sigma(W @ a), "forgot the biases"),
+    (lambda a, W, b: sigma(a @ W + b), "W.T"),
+    (lambda a, W, b: sigma(W @ np.append(a, 1.0) + b), "raised ValueError"),
+    (lambda a, W, b: [0.5], "shape"),
+])
+def test_check_layer_explains_wrong_answers(wrong, message):
+    result = neurons.check_layer(wrong)
+    assert not result.ok
+    assert message in repr(result), repr(result)
+
+
+def test_check_network_accepts_the_solution():
+    assert neurons.check_network(network_solution).ok
+
+
+def only_first_layer(x, Ws, bs):
+    return sigma(Ws[0] @ x + bs[0])
+
+
+def three_layers_hard_coded(x, Ws, bs):
+    a = x
+    for W, b in list(zip(Ws, bs))[:3]:
+        a = sigma(W @ a + b)
+    return a
+
+
+def no_last_sigma(x, Ws, bs):
+    a = x
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        a = sigma(W @ a + b)
+    return Ws[-1] @ a + bs[-1]
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda x, Ws, bs: np.zeros(2), "expected"),
+    (only_first_layer, "output of layer 1"),
+    (three_layers_hard_coded, "output of layer 3"),
+    (no_last_sigma, "apply sigma to it too"),
+    (lambda x, Ws, bs: Ws[5], "IndexError"),
+])
+def test_check_network_explains_wrong_answers(wrong, message):
+    result = neurons.check_network(wrong)
+    assert not result.ok
+    assert message in repr(result), repr(result)
+
+
+def test_the_package_agrees_with_the_network_solution():
+    net = slides.network()
+    for x in [(1.0, -1.0), (0.0, 0.0), (-2.0, 3.0)]:
+        want = network_solution(np.array(x), slides.NETWORK["W"], slides.NETWORK["b"])
+        np.testing.assert_allclose(net.forward(np.array([x]))[0], want)
+
+
+# --- widgets and figures ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("builder", ["neuron_1d_widget", "neuron_2d_widget", "network_widget"])
+def test_widgets_draw_everywhere_and_fast(builder):
+    widget = getattr(neurons, builder)()
+    assert widget.last_error is None and widget.image.value
+    assert all(control.description for control in widget.controls.values())
+    assert widget.sweep() == []
+    # CPU time of this process, so that a busy machine does not fail the test.
+    start = time.process_time()
+    widget.update()
+    assert time.process_time() - start < 1.0
+
+
+def test_network_widget_shows_the_slides_output_and_reacts():
+    widget = neurons.network_widget()
+    assert "f([1, -1]) = [0.62, 0.83]" in widget.text.value
+    widget.controls["x1"].value = 0.0
+    widget.controls["x2"].value = 0.0
+    assert "f([0, 0]) = [0.51, 0.85]" in widget.text.value
+    # Picking a parameter resets the value slider to that parameter's value in the slides.
+    widget.controls["parameter"].value = ("b", 3, 0)
+    assert widget.controls["value"].value == -2.0
+    widget.controls["value"].value = 2.0
+    assert "changed the marked parameter from -2 to 2" in widget.text.value
+    widget.controls["parameter"].value = ("W", 1, 0, 1)
+    assert widget.controls["value"].value == -2.0
+    assert "changed" not in widget.text.value
+
+
+def test_neuron_2d_widget_reports_the_slides_neuron():
+    widget = neurons.neuron_2d_widget()
+    assert "a = 0.98" in widget.text.value
+
+
+@pytest.mark.parametrize("sizes", [[2, 2, 2, 2], [784, 16, 16, 10], [1, 1], [3, 7, 1]])
+def test_draw_network(sizes):
+    fig, ax = plt.subplots()
+    neurons.draw_network(ax, sizes, output_labels=[f"is {d}" for d in range(sizes[-1])])
+    plt.close(fig)
+
+
+def test_draw_network_with_weights_values_and_highlight():
+    fig, ax = plt.subplots()
+    outputs = neurons.slides_forward([1, -1])
+    neurons.draw_network(ax, [2, 2, 2, 2], weights=slides.NETWORK["W"], biases=slides.NETWORK["b"],
+                         values=[np.array([1, -1])] + outputs, highlight=("b", 2, 1))
+    texts = {t.get_text() for t in ax.texts}
+    assert {"0.98", "0.12", "0.86", "0.11", "0.62", "0.83"} <= texts
+    plt.close(fig)
+
+
+def test_digit_as_vector_and_function_map():
+    images, labels = data.load_mnist(images=True)
+    fig = neurons.digit_as_vector(images[0], labels[0])
+    assert len(fig.axes) == 3
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    neurons.function_map(ax, slides.network())
+    plt.close(fig)
+    assert isinstance(slides.network().layers[0], nn.Dense)
