@@ -41,8 +41,14 @@ def load_mnist(images=False):
 
 
 def binarize(X, threshold=0.5):
-    """The slides' input: ink -> 1, no ink -> 0 (pixels above threshold count as ink)."""
+    """The slides' input: ink -> 1, no ink -> 0 (pixels above threshold count as ink).
+
+    X in [0, 1]; raw uint8 pixels (0..255, from load_mnist(images=True)) are scaled to [0, 1] first.
+    """
+    raw = isinstance(X, np.ndarray) and X.dtype == np.uint8
     X = _validate.as_array(X, "X")
+    if raw:
+        X = X / 255.0
     return (X > threshold).astype(np.float64)
 
 
@@ -73,3 +79,67 @@ def parity(n_bits):
     n_bits = _validate.positive_int(n_bits, "n_bits")
     X = (np.arange(2 ** n_bits)[:, None] >> np.arange(n_bits)[::-1]) & 1
     return X.astype(np.float64), X.sum(axis=1).astype(np.int64) % 2
+
+
+def tent(x):
+    """The tent map T(x) = 1 - |2x - 1| on [0, 1]: up from (0, 0) to (1/2, 1), down to (1, 0)."""
+    return 1.0 - np.abs(2.0 * np.asarray(x, dtype=np.float64) - 1.0)
+
+
+def sawtooth(k, n=256, seed=None):
+    """The tent map composed k times, T(T(...T(x))): a sawtooth with 2**(k-1) teeth on [0, 1].
+
+    Returns X (n, 1) and Y (n, 1): n evenly spaced points (seed=None) or n uniform random points,
+    sorted (seed given).
+    """
+    k = _validate.positive_int(k, "k")
+    n = _validate.positive_int(n, "n")
+    x = np.linspace(0.0, 1.0, n) if seed is None else np.sort(_validate.rng(seed, "seed").uniform(0, 1, n))
+    y = x
+    for _ in range(k):
+        y = tent(y)
+    return x[:, None], y[:, None]
+
+
+HAIR_CLASSES = ("girl, long hair", "boy, long hair", "girl, short hair", "boy, short hair")
+
+
+def hair_pictures(counts, size=14, noise=0.15, seed=0):
+    """Cartoon heads for the modularization example: 4 classes made of 2 attributes.
+
+    counts: how many pictures of each class, in the order of HAIR_CLASSES (class = 2 * short + boy,
+    so boy = y % 2 and short hair = y // 2). Each picture: a face ring, hair on top, strands down
+    both sides if the hair is long, a bow (girls, top left) or a cap (boys, a crown and a brim to
+    the right); the head is shifted by up to one pixel each way, drawn with a random ink strength in
+    [0.6, 1] and covered with Gaussian pixel noise (standard deviation `noise`), clipped to [0, 1].
+    Returns X (n, size * size) and y (n,) ints, shuffled.
+    """
+    counts = [int(c) for c in np.asarray(counts).ravel()]
+    if len(counts) != 4 or min(counts) < 0 or sum(counts) == 0:
+        raise ValueError(f"counts must be 4 non-negative numbers, one a class {HAIR_CLASSES}, "
+                         f"not all 0; got {counts}")
+    size = _validate.positive_int(size, "size")
+    if size < 12:
+        raise ValueError(f"size must be at least 12 pixels to hold a head, got {size}")
+    rng = _validate.rng(seed, "seed")
+    y = np.repeat(np.arange(4), counts)
+    rng.shuffle(y)
+    yy, xx = np.mgrid[0:size, 0:size]
+    images = np.zeros((len(y), size, size))
+    for img, label in zip(images, y):
+        cy, cx = size // 2 + rng.integers(-1, 2, size=2)
+        ink = rng.uniform(0.6, 1.0)
+        r = np.hypot(yy - cy, xx - cx)
+        img[(r > 2.3) & (r < 3.3) & (yy >= cy - 1)] = 0.5 * ink      # the face
+        img[cy - 4, cx - 3:cx + 4] = ink                              # hair on top
+        img[cy - 3, cx - 4:cx + 5] = ink
+        if label < 2:                                                 # long: strands down both sides
+            img[cy - 3:min(size, cy + 5), cx - 4] = ink
+            img[cy - 3:min(size, cy + 5), cx + 4] = ink
+        if label % 2:                                                 # boy: a cap, crown and brim
+            img[cy - 5, cx - 2:cx + 3] = ink
+            img[cy - 4, cx + 4:cx + 6] = ink
+        else:                                                         # girl: a bow
+            img[cy - 5:cy - 3, cx - 5:cx - 3] = ink
+    X = images.reshape(len(y), -1) + noise * rng.standard_normal((len(y), size * size))
+    return np.clip(X, 0.0, 1.0), y.astype(np.int64)

@@ -203,6 +203,7 @@ def softmax(Z):
     Subtracting max(z) first changes nothing mathematically (it cancels) but keeps e^z <= 1,
     so large logits cannot overflow.
     """
+    Z = np.asarray(Z)
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     E /= E.sum(axis=-1, keepdims=True)
     return E

@@ -12,7 +12,7 @@ import sys
 import time
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(var, "2")
+    os.environ.setdefault(var, "1")
 os.environ.pop("MPLBACKEND", None)  # it would reach the kernel and hide every figure
 
 import nbformat  # noqa: E402

@@ -181,19 +181,32 @@ def function_map(ax, net, output=0, lim=3.0, n=81, title=None):
 # Widgets
 # ---------------------------------------------------------------------------------------------
 
+def _affine(terms, b):
+    """'2 x1 - 1.5 x2 + 1' from [(2, 'x1'), (-1.5, 'x2')] and b = 1."""
+    text = ""
+    for w, name in terms:
+        if not text:
+            text = f"{w:g} {name}"
+        else:
+            text += f" {'-' if w < 0 else '+'} {abs(w):g} {name}"
+    return text + f" {'-' if b < 0 else '+'} {abs(b):g}"
+
+
 def neuron_1d_widget():
     """A neuron with one input: a = sigma(w x + b). Sliders for w and b; the curve it computes."""
     def draw(fig, w, b):
         ax = fig.subplots()
         x = np.linspace(-6, 6, 301)
         ax.plot(x, sigma(x), label="w = 1, b = 0 (for comparison)", color="0.55", linestyle=":")
-        ax.plot(x, sigma(w * x + b), label=f"a = sigma({w:g} x + {b:g})", color=plot.COLORS[0], linewidth=2)
+        ax.plot(x, sigma(w * x + b), label=f"a = sigma({_affine([(w, 'x')], b)})", color=plot.COLORS[0],
+                linewidth=2)
         ax.axhline(0.5, color="0.7", linewidth=0.8)
-        text = f"z = {w:g} x + {b:g}.  "
+        text = f"z = {_affine([(w, 'x')], b)}.  "
         if w != 0 and abs(b / w) <= 6:
-            ax.plot([-b / w], [0.5], marker="o", color=plot.COLORS[3], linestyle="none",
-                    label=f"z = 0 at x = -b/w = {-b / w:.2f}")
-            text += f"The curve crosses 0.5 where z = 0, at x = -b/w = {-b / w:.2f}."
+            cross = -b / w + 0.0  # + 0.0 turns -0.0 into 0.0
+            ax.plot([cross], [0.5], marker="o", color=plot.COLORS[3], linestyle="none",
+                    label=f"z = 0 at x = -b/w = {cross:.2f}")
+            text += f"The curve crosses 0.5 where z = 0, at x = -b/w = {cross:.2f}."
         elif w == 0:
             text += f"With w = 0 the input is ignored: a = sigma(b) = {sigma(b):.2f} everywhere."
         else:
@@ -230,10 +243,10 @@ def neuron_2d_widget():
         ax.plot([1], [-1], marker="X", color=plot.COLORS[1], markeredgecolor="black", markersize=10,
                 linestyle="none", label="x = (1, -1)")
         ax.legend(loc="lower left", fontsize=8)
-        ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"a = sigma({w1:g} x1 + {w2:g} x2 + {b:g})")
+        ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"a = sigma({_affine([(w1, 'x1'), (w2, 'x2')], b)})")
         ax.grid(False)
         a = sigma(w1 * 1 - w2 * 1 + b)
-        return (f"At x = (1, -1): z = {w1:g}*1 + {w2:g}*(-1) + {b:g} = {w1 - w2 + b:g}, a = {a:.2f}.\n"
+        return (f"At x = (1, -1): z = ({w1:g})(1) + ({w2:g})(-1) + ({b:g}) = {w1 - w2 + b + 0.0:.3g}, a = {a:.2f}.\n"
                 "Dashed line: z = 0 (a = 0.5). The arrow (the direction of (w1, w2)) points to where a grows.")
 
     return _widgets.Interactive(
@@ -269,10 +282,9 @@ def network_widget():
     parameter = W.Dropdown(options=options, value=options[0][1], description="parameter to change",
                            style={"description_width": "initial"}, layout=W.Layout(width="520px"))
     value = _widgets.slider("its value", -5.0, 5.0, _slides_value(options[0][1]), 0.1)
-    # Picking another parameter first resets the slider to that parameter's value in the slides.
-    parameter.observe(lambda change: setattr(value, "value", _slides_value(change["new"])), names="value")
 
-    def draw(fig, x1, x2, parameter, value):
+    def draw(fig, x1, x2, value, parameter=None):
+        parameter = parameter if parameter is not None else options[0][1]
         Ws = [w.copy() for w in slides.NETWORK["W"]]
         bs = [b.copy() for b in slides.NETWORK["b"]]
         if parameter[0] == "W":
@@ -289,11 +301,26 @@ def network_widget():
             f"  (changed the marked parameter from {_slides_value(parameter):g} to {value:g})"
         return f"f([{x1:g}, {x2:g}]) = [{y[0]:.2f}, {y[1]:.2f}]{changed}"
 
-    return _widgets.Interactive(
+    widget = _widgets.Interactive(
         draw, figsize=(7.2, 3.6),
         x1=_widgets.slider("input x1", -3.0, 3.0, 1.0, 0.5),
         x2=_widgets.slider("input x2", -3.0, 3.0, -1.0, 0.5),
-        parameter=parameter, value=value)
+        value=value)
+
+    # Picking another parameter resets "its value" to that parameter's value in the slides, and
+    # redraws once (the dropdown is added after the others so that it does not redraw twice).
+    def pick(change):
+        start = _slides_value(change["new"])
+        if value.value != start:
+            value.value = start  # the slider's own observer redraws
+        else:
+            widget.update()
+
+    parameter.observe(pick, names="value")
+    widget.controls["parameter"] = parameter
+    panel = widget.children[0]
+    panel.children = [widget.controls["x1"], widget.controls["x2"], parameter, value]
+    return widget
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ def sigma(z):
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
-def bars(ax, y, labels=None, title=None, color=0, ylim=(0, 1.05)):
+def bars(ax, y, labels=None, title=None, color=0, ylim=(0, 1.12), ylabel="output value"):
     """Outputs y as bars with their values on top, and their sum in the title."""
     y = np.asarray(y, dtype=np.float64)
     labels = [f"$y_{i + 1}$" for i in range(len(y))] if labels is None else labels
@@ -26,7 +26,8 @@ def bars(ax, y, labels=None, title=None, color=0, ylim=(0, 1.05)):
         ax.text(i, v + 0.02, f"{v:.2f}", ha="center", va="bottom", fontsize=9)
     ax.set_xticks(range(len(y)), labels)
     ax.set_ylim(*ylim)
-    ax.set_ylabel("output")
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.set_ylabel(ylabel or "")
     ax.set_title(f"{title}\nsum = {y.sum():.2f}" if title else f"sum = {y.sum():.2f}")
     ax.grid(axis="x", visible=False)
     return ax
@@ -38,7 +39,8 @@ def softmax_widget():
         z = np.array([z1, z2, z3])
         left, right = fig.subplots(1, 2, sharey=True)
         bars(left, sigma(z), title="Ordinary layer: y_i = sigma(z_i)", color=1)
-        bars(right, nn.softmax(z / T), title=f"Softmax layer (T = {T:g}): y = softmax(z / T)", color=0)
+        bars(right, nn.softmax(z / T), title=f"Softmax layer (T = {T:g}): y = softmax(z / T)", color=0,
+             ylabel=None)
         for ax in (left, right):
             ax.set_xlabel("output")
         e = np.exp(z / T - np.max(z / T))

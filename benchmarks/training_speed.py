@@ -1,0 +1,424 @@
+"""How fast does dltutor train a network, and how close is that to what this machine can do?
+
+    python benchmarks/training_speed.py                 # float32 and float64, sigmoid and ReLU
+    python benchmarks/training_speed.py --repeats 9     # more timed epochs, steadier medians
+
+The same network, 784-500-500-10 (sigmoid or ReLU hidden layers, softmax output with cross
+entropy), trained on the course's MNIST subset (`dltutor.data.load_mnist()`, 5,000 images) by
+plain SGD (learning rate 0.1, no momentum, no weight decay) on mini-batches of 100, by:
+
+  dltutor            train.fit(..., epochs=1, evaluate_train=False, verbose=False), one call an epoch
+  scikit-learn       MLPClassifier(solver="sgd", momentum=0, ...).partial_fit: one epoch a call
+  PyTorch            the usual loop (Linear, CrossEntropyLoss, optim.SGD) on the CPU, if installed
+  per-example loop   backpropagation one example at a time, in the style of Nielsen's network.py
+                     (a few mini-batches a round are enough for its rate)
+  GEMMs alone        only the step's matrix products, at the same shapes, into arrays made once:
+                     Z = A W^T for the 3 layers, dC/dW = dZ^T A for the 3 layers, dC/dA = dZ W for
+                     the 2 upper layers. No implementation of the step can beat this on this machine.
+
+Each is warmed up by one epoch, then timed for --repeats rounds, taking turns within a round (the
+order rotates from round to round) so that a change in the machine's load hits all of them alike.
+Reported: the median samples per second; dltutor's speed over each, as the median of the per-round
+ratios; dltutor's fraction of the GEMM ceiling; and each one's training accuracy at the end, so that
+a broken step cannot pass for a fast one. This is a measurement, not a test: nothing passes or fails.
+PyTorch is optional and never a dependency of the course.
+"""
+import argparse
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import dltutor
+from dltutor import data, nn, optim, train
+
+SIZES = (784, 500, 500, 10)
+BATCH = 100
+LR = 0.1
+
+
+class Dltutor:
+    name = "dltutor"
+
+    def __init__(self, X, y, dtype, activation, seed):
+        rng = np.random.default_rng(seed)
+        act = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU}[activation]
+        self.net = nn.Sequential(
+            nn.Dense(784, 500, rng=rng, dtype=dtype), act(),
+            nn.Dense(500, 500, rng=rng, dtype=dtype), act(),
+            nn.Dense(500, 10, rng=rng, dtype=dtype), nn.Softmax())
+        self.opt = optim.SGD(self.net, lr=LR)
+        self.X, self.y, self.epochs = X, y, 0
+
+    def weights(self):
+        """[(W, b), ...] of the Dense layers, W: (n_out, n_in): every other starts from these."""
+        return [(layer.W.copy(), layer.b.copy()) for layer in self.net.layers if isinstance(layer, nn.Dense)]
+
+    def epoch(self):
+        self.epochs += 1
+        train.fit(self.net, self.X, self.y, optimizer=self.opt, epochs=1, batch_size=BATCH,
+                  seed=self.epochs, verbose=False, evaluate_train=False)
+        return len(self.X)
+
+    def accuracy(self):
+        return float(np.mean(self.net.predict(self.X) == self.y))
+
+    def dtype(self):
+        return self.net.dtype.name
+
+
+class ScikitLearn:
+    name = "scikit-learn"
+
+    def __init__(self, X, y, dtype, activation, seed, init):
+        from sklearn.neural_network import MLPClassifier
+        self.clf = MLPClassifier(
+            hidden_layer_sizes=SIZES[1:-1], activation={"sigmoid": "logistic", "relu": "relu"}[activation],
+            solver="sgd", batch_size=BATCH, learning_rate="constant", learning_rate_init=LR,
+            momentum=0.0, nesterovs_momentum=False, alpha=0.0, shuffle=True, random_state=seed)
+        self.X, self.y = X, y
+        # partial_fit makes the weights on its first call (one mini-batch here); then they are set,
+        # in place, to the common starting point. coefs_ are (n_in, n_out): W transposed.
+        self.clf.partial_fit(X[:BATCH], y[:BATCH], classes=np.arange(10))
+        for coef, intercept, (W, b) in zip(self.clf.coefs_, self.clf.intercepts_, init):
+            coef[...] = W.T
+            intercept[...] = b
+
+    def epoch(self):
+        self.clf.partial_fit(self.X, self.y, classes=np.arange(10))
+        return len(self.X)
+
+    def accuracy(self):
+        return float(self.clf.score(self.X, self.y))
+
+    def dtype(self):
+        return self.clf.coefs_[0].dtype.name
+
+
+class PyTorch:
+    name = "PyTorch"
+
+    def __init__(self, X, y, dtype, activation, seed, init):
+        import torch
+        torch.manual_seed(seed)
+        act = {"sigmoid": torch.nn.Sigmoid, "relu": torch.nn.ReLU}[activation]
+        self.model = torch.nn.Sequential(
+            torch.nn.Linear(784, 500), act(), torch.nn.Linear(500, 500), act(),
+            torch.nn.Linear(500, 10)).to({np.float32: torch.float32, np.float64: torch.float64}[dtype])
+        with torch.no_grad():
+            for linear, (W, b) in zip(self.model[::2], init):
+                linear.weight.copy_(torch.from_numpy(W))
+                linear.bias.copy_(torch.from_numpy(b))
+        self.loss = torch.nn.CrossEntropyLoss()  # softmax and cross entropy, from the logits
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=LR, momentum=0.0)
+        self.X, self.y = torch.from_numpy(X), torch.from_numpy(y)
+        self.gen = torch.Generator().manual_seed(seed)
+        self.torch = torch
+
+    def epoch(self):
+        n = len(self.X)
+        order = self.torch.randperm(n, generator=self.gen)
+        for start in range(0, n, BATCH):
+            idx = order[start:start + BATCH]
+            self.opt.zero_grad()
+            self.loss(self.model(self.X[idx]), self.y[idx]).backward()
+            self.opt.step()
+        return n
+
+    def accuracy(self):
+        with self.torch.no_grad():
+            return float((self.model(self.X).argmax(1) == self.y).double().mean())
+
+    def dtype(self):
+        return str(next(self.model.parameters()).dtype).replace("torch.", "")
+
+
+class PerExampleLoop:
+    """Backpropagation one example at a time, as in Nielsen's network.py: each example a column
+    vector, its gradient added to the mini-batch's sum, one gradient step per mini-batch."""
+    name = "per-example loop"
+
+    def __init__(self, X, y, dtype, activation, seed, init, batches=3):
+        self.rng = np.random.default_rng(seed)
+        self.weights = [W.copy() for W, b in init]
+        self.biases = [b.reshape(-1, 1).copy() for W, b in init]
+        eye = np.eye(10, dtype=dtype)
+        self.training_data = [(x.reshape(-1, 1), eye[label].reshape(-1, 1)) for x, label in zip(X, y)]
+        self.activation = activation
+        self.batches = batches
+        self.X, self.y = X, y
+
+    def f(self, z):
+        return 1.0 / (1.0 + np.exp(-z)) if self.activation == "sigmoid" else np.maximum(z, 0)
+
+    def f_prime(self, z):
+        if self.activation == "sigmoid":
+            s = self.f(z)
+            return s * (1 - s)
+        return (z > 0).astype(z.dtype)
+
+    def epoch(self):
+        order = self.rng.permutation(len(self.training_data))
+        with np.errstate(over="ignore"):  # exp(-z) overflows to inf for very negative z: sigma = 0
+            for k in range(self.batches):
+                mini_batch = [self.training_data[i] for i in order[k * BATCH:(k + 1) * BATCH]]
+                self.update_mini_batch(mini_batch, LR)
+        return self.batches * BATCH
+
+    def update_mini_batch(self, mini_batch, eta):
+        nabla_b = [np.zeros_like(b) for b in self.biases]
+        nabla_w = [np.zeros_like(w) for w in self.weights]
+        for x, y in mini_batch:
+            delta_nabla_b, delta_nabla_w = self.backprop(x, y)
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+        self.weights = [w - (eta / len(mini_batch)) * nw for w, nw in zip(self.weights, nabla_w)]
+        self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
+
+    def backprop(self, x, y):
+        nabla_b = [None] * len(self.biases)
+        nabla_w = [None] * len(self.weights)
+        activation, activations, zs = x, [x], []
+        for b, w in zip(self.biases[:-1], self.weights[:-1]):
+            z = np.dot(w, activation) + b
+            zs.append(z)
+            activation = self.f(z)
+            activations.append(activation)
+        z = np.dot(self.weights[-1], activation) + self.biases[-1]
+        zs.append(z)
+        e = np.exp(z - z.max())
+        activations.append(e / e.sum())  # softmax
+        delta = activations[-1] - y  # with cross entropy: dC/dz = y - t
+        nabla_b[-1] = delta
+        nabla_w[-1] = np.dot(delta, activations[-2].transpose())
+        for layer in range(2, len(SIZES)):
+            delta = np.dot(self.weights[-layer + 1].transpose(), delta) * self.f_prime(zs[-layer])
+            nabla_b[-layer] = delta
+            nabla_w[-layer] = np.dot(delta, activations[-layer - 1].transpose())
+        return nabla_b, nabla_w
+
+    def accuracy(self):
+        A = self.X.T
+        for b, w in zip(self.biases[:-1], self.weights[:-1]):
+            A = self.f(w @ A + b)
+        return float(np.mean((self.weights[-1] @ A + self.biases[-1]).argmax(0) == self.y))
+
+    def dtype(self):
+        return self.weights[0].dtype.name
+
+
+class GemmCeiling:
+    """The step's matrix products alone, at the same shapes and layout as dltutor's, nothing else."""
+    name = "GEMMs alone"
+
+    def __init__(self, X, y, dtype, activation, seed, init):
+        rng = np.random.default_rng(seed)
+        self.W = [W.copy() for W, b in init]
+        self.A = [rng.random((BATCH, m)).astype(dtype) for m in SIZES[:-1]]    # each layer's input
+        self.dZ = [np.empty((BATCH, n), dtype) for n in SIZES[1:]]           # Z, then dC/dZ
+        self.dW = [np.empty_like(W) for W in self.W]
+        self.dA = [np.empty((BATCH, m), dtype) for m in SIZES[:-1]]
+        self.steps = len(X) // BATCH
+
+    def epoch(self):
+        for _ in range(self.steps):
+            for A, W, Z in zip(self.A, self.W, self.dZ):
+                np.matmul(A, W.T, out=Z)                               # forward
+            for i in reversed(range(len(self.W))):
+                np.matmul(self.dZ[i].T, self.A[i], out=self.dW[i])     # dC/dW
+                if i > 0:
+                    np.matmul(self.dZ[i], self.W[i], out=self.dA[i])   # dC/dA of the layer below
+        return self.steps * BATCH
+
+    def accuracy(self):
+        return None
+
+    def dtype(self):
+        return self.W[0].dtype.name
+
+
+def loop_agrees_with_dltutor(X, y, activation, n=20):
+    """Largest relative difference between the per-example loop's mean gradient and dltutor's
+    backpropagation on the same weights and examples (float64): ~1e-15 when the loop is right."""
+    X, y = X[:n], y[:n]
+    net = Dltutor(X, y, np.float64, activation, seed=0).net
+    loop = PerExampleLoop(X, y, np.float64, activation, 0, Dltutor(X, y, np.float64, activation, 0).weights())
+    Y = net.forward(X, train=True)
+    _, delta, through_softmax = train._cost_and_delta(net, train.default_cost(net), Y, y)
+    net.backward(delta, skip_last=through_softmax)
+    sums = [np.zeros_like(w) for w in loop.weights]
+    for x, t in loop.training_data:
+        sums = [s + g for s, g in zip(sums, loop.backprop(x, t)[1])]
+    mine = [layer.grads["W"] for layer in net.layers if isinstance(layer, nn.Dense)]
+    return max(np.abs(s / n - g).max() / np.abs(g).max() for s, g in zip(sums, mine))
+
+
+def torch_available():
+    try:
+        import torch  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def time_epoch(contender):
+    """One epoch (or, for the per-example loop, a few mini-batches): samples per second."""
+    gc.collect()
+    start = time.perf_counter()
+    samples = contender.epoch()
+    seconds = time.perf_counter() - start
+    contender.samples = getattr(contender, "samples", 0) + samples
+    return samples / seconds
+
+
+def run(X, y, dtype, activation, repeats, use_torch, loop_batches, pause, seed=0):
+    X = X.astype(dtype)
+    mine = Dltutor(X, y, dtype, activation, seed)
+    init = mine.weights()  # all start from the same weights, so that they learn alike
+    contenders = [mine, ScikitLearn(X, y, dtype, activation, seed, init)]
+    if use_torch:
+        contenders.append(PyTorch(X, y, dtype, activation, seed, init))
+    contenders += [PerExampleLoop(X, y, dtype, activation, seed, init, loop_batches),
+                   GemmCeiling(X, y, dtype, activation, seed, init)]
+    start_accuracy = mine.accuracy()
+    for c in contenders:  # warm-up epoch (not counted)
+        time_epoch(c)
+    rates = {c.name: [] for c in contenders}
+    for r in range(repeats):
+        turn = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
+        for c in turn:
+            time.sleep(pause)  # lets the thread pools of the one before go idle
+            rates[c.name].append(time_epoch(c))
+    rows = []
+    for c in contenders:
+        ratio = statistics.median(m / o for m, o in zip(rates["dltutor"], rates[c.name]))
+        rows.append({"name": c.name, "rate": statistics.median(rates[c.name]), "ratio": ratio,
+                     "spread": (min(rates[c.name]), max(rates[c.name])),
+                     "accuracy": c.accuracy(), "dtype": c.dtype(), "samples": c.samples})
+    return rows, start_accuracy
+
+
+def import_time(runs=5):
+    """Median seconds for `import dltutor` in a fresh interpreter (numpy's import included)."""
+    code = "import time; t = time.perf_counter(); import dltutor; print(time.perf_counter() - t)"
+    times = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(runs)]
+    return statistics.median(times)
+
+
+def machine():
+    model = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model or platform.machine()}, {os.cpu_count()} cores, {platform.system()}"
+
+
+def versions():
+    import sklearn
+    parts = [f"Python {platform.python_version()}", f"numpy {np.__version__}",
+             f"scikit-learn {sklearn.__version__}", f"dltutor {dltutor.__version__}"]
+    if torch_available():
+        import torch
+        parts.append(f"PyTorch {torch.__version__}")
+    return ", ".join(parts)
+
+
+def blas_description():
+    lines = []
+    for info in threadpool_info():
+        lines.append(f"{info['internal_api']} {info.get('version') or ''} ({info['user_api']}, "
+                     f"{info['num_threads']} threads, {os.path.basename(info['filepath'])})")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=5, help="timed epochs of each (default 5)")
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"], choices=["float32", "float64"])
+    parser.add_argument("--activations", nargs="+", default=["sigmoid", "relu"], choices=["sigmoid", "relu"])
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS (and PyTorch) threads; default: what the libraries chose")
+    parser.add_argument("--loop-batches", type=int, default=3,
+                        help="mini-batches the per-example loop trains a round (default 3)")
+    parser.add_argument("--pause", type=float, default=0.1,
+                        help="seconds between two timed epochs, for idle thread pools (default 0.1)")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+
+    use_torch = not args.no_torch and torch_available()
+    limits = threadpool_limits(args.threads) if args.threads else None
+    if use_torch:
+        import torch
+        blas_threads = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        torch.set_num_threads(args.threads or blas_threads)
+    X, y = data.load_mnist()
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"machine: {machine()}")
+    print(f"versions: {versions()}")
+    for line in blas_description():
+        print(f"thread pool: {line}")
+    if use_torch:
+        print(f"PyTorch threads: {torch.get_num_threads()}")
+    load_before = os.getloadavg()
+    print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    print(f"data: load_mnist() {X.shape}, {args.repeats} timed epochs after a warm-up epoch; "
+          f"the per-example loop {args.loop_batches} mini-batches a round", flush=True)
+    for activation in args.activations:
+        print(f"per-example loop, {activation}: its gradient differs from dltutor's by "
+              f"{loop_agrees_with_dltutor(X, y, activation):.1e} (relative, float64)")
+    started = time.perf_counter()
+    results = []
+    for dtype_name in args.dtypes:
+        for activation in args.activations:
+            rows, start_accuracy = run(X, y, np.dtype(dtype_name).type, activation, args.repeats,
+                                       use_torch, args.loop_batches, args.pause)
+            results.append((dtype_name, activation, rows, start_accuracy))
+            print(f"\n{dtype_name}, {activation} (accuracy at the start {100 * start_accuracy:.1f}%):")
+            for row in rows:
+                lo, hi = row["spread"]
+                line = (f"  {row['name']:<17} {row['rate']:>9,.0f} samples/s (range {lo:,.0f}-{hi:,.0f}), "
+                        f"dltutor x{row['ratio']:.2f}, {row['dtype']}")
+                if row["accuracy"] is not None:
+                    line += f", accuracy {100 * row['accuracy']:.1f}% after {row['samples']:,} samples"
+                print(line, flush=True)
+    load_after = os.getloadavg()
+    seconds = time.perf_counter() - started
+    if limits is not None:
+        limits.restore_original_limits()
+    print(f"\nload average after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; "
+          f"measured in {seconds:.0f} s")
+    print(f"import dltutor: {import_time():.3f} s (median of 5 fresh interpreters, numpy's import included)")
+
+    names = [row["name"] for row in results[0][2]]
+    print("\nsamples per second (median), and dltutor's speed over each (median of the per-round ratios):\n")
+    print("| dtype | hidden | " + " | ".join(names) + " | dltutor / GEMM ceiling |")
+    print("|---|---|" + "---:|" * (len(names) + 1))
+    for dtype_name, activation, rows, _ in results:
+        cells = [f"{rows[0]['rate']:,.0f}"]
+        cells += [f"{row['rate']:,.0f} (x{row['ratio']:.2f})" for row in rows[1:]]
+        cells.append(f"{rows[-1]['ratio']:.0%}")
+        print(f"| {dtype_name} | {activation} | " + " | ".join(cells) + " |")
+
+    # A broken step can look fast: each must have learned something from where it started.
+    stalled = [f"{d} {a} {row['name']}" for d, a, rows, start_accuracy in results for row in rows
+               if row["accuracy"] is not None and row["name"] != PerExampleLoop.name
+               and row["accuracy"] < start_accuracy + 0.2]
+    if stalled:
+        print("\nWARNING: no better than 20 points over their start, so their speed means little: "
+              + ", ".join(stalled))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,809 @@
+"""Notebook 04, why deep: the experiments, figures, widgets and exercise checks of Part II.
+
+    from dltutor.lessons import why_deep as wd
+    wd.wer_rows(), wd.plot_wer(ax)                      # the slides' table, with parameter counts
+    wd.step_network(f, n), wd.relu_network(f, n)        # one hidden layer built to fit f (universality)
+    wd.universality_widget()                            # a slider for the number of hidden neurons
+    wd.deep_vs_fat_mnist(...), wd.deep_vs_fat_sawtooth(...)   # same parameters, deep against fat
+    wd.sawtooth_network(k)                              # k layers of 2 ReLUs: a sawtooth of 2**k pieces
+    wd.modularization(...)                              # the rare class "boys with long hair"
+    wd.two_level_parity(n), wd.deep_parity(n), wd.threshold_parity(n), wd.parity_training(...)
+    wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)
+
+The fuller versions of the experiments (more seeds, more epochs) run from the command line and
+write their results, with the seeds and settings, to data/results/why_deep_full.json:
+
+    python -m dltutor.lessons.why_deep --full
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
+import numpy as np
+
+from .. import data, exercises, nn, optim, plot, slides, train
+from .. import widgets as _widgets
+
+# =============================================================================================
+# 1. The slides' table: word error rate against depth and width (Seide, Li and Yu, 2011)
+# =============================================================================================
+
+# The paper's network: 11 frames of 39 PLP features in, one output per tied triphone state
+# (senone) out. With these sizes the fat widths 3772 and 4634 come out exactly as the widths
+# that match 5 x 2k and 7 x 2k in parameters, which is how the slides' table was built.
+SEIDE_INPUTS = 11 * 39
+SEIDE_OUTPUTS = 9304
+
+
+def count_params(sizes):
+    """Weights and biases of a fully connected network with these layer sizes (inputs first)."""
+    sizes = [int(s) for s in sizes]
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def matched_width(n_params, n_in, n_out):
+    """The widest ONE hidden layer with at most n_params parameters: (n_in + 1 + n_out) h + n_out <= n_params."""
+    return int((n_params - n_out) // (n_in + 1 + n_out))
+
+
+def wer_rows(n_in=SEIDE_INPUTS, n_out=SEIDE_OUTPUTS):
+    """The slides' table as rows: kind, name, hidden sizes, parameters, word error rate (%)."""
+    rows = []
+    for layers, width, wer in slides.WER_DEEP:
+        hidden = [width] * layers
+        rows.append({"kind": "deep", "name": f"{layers} x {width // 1024}k", "hidden": hidden,
+                     "params": count_params([n_in, *hidden, n_out]), "wer": wer, "matches": None})
+    for layers, width, wer, matches in slides.WER_FAT:
+        hidden = [width] * layers
+        name = f"1 x {width // 1024}k" if width % 1024 == 0 else f"1 x {width}"
+        rows.append({"kind": "fat", "name": name, "hidden": hidden,
+                     "params": count_params([n_in, *hidden, n_out]), "wer": wer, "matches": matches})
+    return rows
+
+
+def print_wer_table(rows):
+    """The two columns of the slides, side by side, with parameter counts in millions."""
+    deep = [r for r in rows if r["kind"] == "deep"]
+    fat = {r["matches"]: r for r in rows if r["kind"] == "fat"}
+    fat_names = {"5 x 2k": "5 x 2k", "7 x 2k": "7 x 2k"}
+    print(f"{'deep':>8} {'params':>8} {'WER %':>6}   | {'fat':>9} {'params':>8} {'WER %':>6}")
+    for r in deep:
+        line = f"{r['name']:>8} {r['params'] / 1e6:7.1f}M {r['wer']:6.1f}   |"
+        f = fat.get(fat_names[r["name"]]) if r["name"] in fat_names else None
+        if f:
+            line += f" {f['name']:>9} {f['params'] / 1e6:7.1f}M {f['wer']:6.1f}"
+        print(line)
+    for f in (r for r in rows if r["kind"] == "fat" and r["matches"] is None):
+        print(f"{'':>8} {'':>8} {'':>6}   | {f['name']:>9} {f['params'] / 1e6:7.1f}M {f['wer']:6.1f}")
+
+
+def plot_wer(ax, rows):
+    """Word error rate against the number of parameters, deep and fat networks."""
+    deep = [r for r in rows if r["kind"] == "deep"]
+    fat = [r for r in rows if r["kind"] == "fat"]
+    ax.plot([r["params"] / 1e6 for r in deep], [r["wer"] for r in deep], label="deep: layers x 2k",
+            **{**plot.style(0), "markevery": 1})
+    ax.plot([r["params"] / 1e6 for r in fat], [r["wer"] for r in fat], label="fat: 1 hidden layer",
+            color=plot.COLORS[3], linestyle="none", marker="s", markersize=8)
+    for r in deep:
+        ax.annotate(r["name"], (r["params"] / 1e6, r["wer"]), textcoords="offset points", xytext=(4, 4),
+                    fontsize=8)
+    for r in fat:
+        ax.annotate(r["name"], (r["params"] / 1e6, r["wer"]), textcoords="offset points", xytext=(4, -12),
+                    fontsize=8, color=plot.COLORS[3])
+    ax.set_xscale("log")
+    ax.set(xlabel=f"parameters (millions; assumes {SEIDE_INPUTS} inputs, {SEIDE_OUTPUTS} outputs)",
+           ylabel="word error rate (%)", title="Seide et al. (2011): deep beats fat at equal size")
+    ax.legend()
+    return ax
+
+
+# =============================================================================================
+# 2. Universality: one hidden layer, enough neurons
+# =============================================================================================
+
+def target(x):
+    """The function of the universality demonstration (the one in Nielsen's chapter 4)."""
+    x = np.asarray(x, dtype=np.float64)
+    return 0.2 + 0.4 * x ** 2 + 0.3 * x * np.sin(15 * x) + 0.05 * np.cos(50 * x)
+
+
+def sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+
+
+def step_weights(f, n, steepness=None):
+    """One hidden layer of n sigmoid 'steps' that builds a staircase close to f on [0, 1].
+
+    The interval is cut into n + 1 pieces; the output bias is f at the middle of the first piece,
+    and hidden neuron i (i = 1..n) switches on at x = i / (n + 1) and adds the jump from the
+    previous piece's middle value to the next one's. Returns W1 (n, 1), b1 (n,), W2 (1, n), b2 (1,).
+    """
+    n = int(n)
+    edges = np.arange(1, n + 1) / (n + 1)
+    mids = (np.arange(n + 1) + 0.5) / (n + 1)
+    levels = f(mids)
+    w = 12.0 * (n + 1) if steepness is None else float(steepness)  # the rise takes ~1/3 of a piece
+    W1 = np.full((n, 1), w)
+    b1 = -w * edges
+    W2 = np.diff(levels)[None, :]
+    b2 = levels[:1].copy()
+    return W1, b1, W2, b2
+
+
+def relu_weights(f, n):
+    """One hidden layer of n ReLUs whose sum joins the dots (i / n, f(i / n)), i = 0..n.
+
+    Neuron i starts at x = i / n and adds the change of slope there. Returns W1, b1, W2, b2.
+    """
+    n = int(n)
+    knots = np.arange(n + 1) / n
+    slopes = np.diff(f(knots)) * n
+    W1 = np.ones((n, 1))
+    b1 = -knots[:-1]
+    W2 = np.diff(slopes, prepend=0.0)[None, :]
+    b2 = f(knots[:1])
+    return W1, b1, W2, b2
+
+
+def step_network(f, n, steepness=None):
+    """step_weights as a dltutor network: Dense, Sigmoid, Dense."""
+    W1, b1, W2, b2 = step_weights(f, n, steepness)
+    return nn.Sequential(nn.Dense.from_weights(W1, b1), nn.Sigmoid(), nn.Dense.from_weights(W2, b2))
+
+
+def relu_network(f, n):
+    """relu_weights as a dltutor network: Dense, ReLU, Dense."""
+    W1, b1, W2, b2 = relu_weights(f, n)
+    return nn.Sequential(nn.Dense.from_weights(W1, b1), nn.ReLU(), nn.Dense.from_weights(W2, b2))
+
+
+def contributions(kind, f, n, x):
+    """Each hidden neuron's scaled output w2_i a_i(x): (len(x), n), and the output bias."""
+    W1, b1, W2, b2 = (step_weights if kind == "sigmoid" else relu_weights)(f, n)
+    Z = np.asarray(x, dtype=np.float64).reshape(-1, 1) @ W1.T + b1
+    A = sigmoid(Z) if kind == "sigmoid" else np.maximum(Z, 0)
+    return A * W2[0], float(b2[0])
+
+
+GRID = np.linspace(0, 1, 1001)
+
+
+def approximation_error(kind, f, n, x=GRID):
+    """Largest and root-mean-square |network(x) - f(x)| over x in [0, 1]."""
+    net = step_network(f, n) if kind == "sigmoid" else relu_network(f, n)
+    err = net.forward(x[:, None])[:, 0] - f(x)
+    return float(np.max(np.abs(err))), float(np.sqrt(np.mean(err ** 2)))
+
+
+def trained_one_layer(f, widths, steps=1500, lr=0.01, seed=0, n=200):
+    """RMS error of one-hidden-layer ReLU networks trained by Adam (full batch) on n points of f.
+
+    The first layer's biases are set so that every neuron's kink falls inside [0, 1] (with b = 0
+    they would all sit at x = 0 and the network would start as a straight line).
+    """
+    X, Y = data.function_1d(f, n=n, low=0.0, high=1.0, seed=seed)
+    errors = []
+    for width in widths:
+        rng = np.random.default_rng(seed)
+        net = mlp(1, [width], 1, rng, output="linear")
+        spread_kinks(net.layers[0], rng)
+        train.fit(net, X, Y, optimizer=optim.Adam(net, lr), epochs=steps, batch_size=n, seed=seed,
+                  verbose=False, evaluate_train=False)
+        err = net.forward(GRID[:, None])[:, 0] - f(GRID)
+        errors.append(float(np.sqrt(np.mean(err ** 2))))
+    return errors
+
+
+def universality_widget(f=target):
+    """A slider for the number of hidden neurons: each neuron's scaled output, their sum and f."""
+    ns = np.unique(np.round(np.geomspace(1, 100, 25)).astype(int))
+    curves = {kind: np.array([approximation_error(kind, f, n)[1] for n in ns]) for kind in ("sigmoid", "relu")}
+
+    def draw(fig, n, kind):
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+        parts, bias = contributions(kind, f, n, GRID)
+        for i in range(parts.shape[1]):
+            left.plot(GRID, parts[:, i], color=plot.COLORS[5], linestyle="-", linewidth=0.8, alpha=0.7,
+                      label="one neuron: $w_i\\,a_i(x)$" if i == 0 else None)
+        total = parts.sum(axis=1) + bias
+        left.plot(GRID, f(GRID), color="black", linestyle="--", linewidth=1.5, label="target f(x)")
+        left.plot(GRID, total, color=plot.COLORS[3], linestyle="-", linewidth=2.2, label="sum = network output")
+        unit = "sigmoid steps" if kind == "sigmoid" else "ReLU ramps"
+        left.set(title=f"{n} hidden neurons ({unit}) add up", xlabel="x", ylabel="value",
+                 ylim=(-0.5, 1.2) if kind == "sigmoid" else None)
+        left.legend(loc="upper left", fontsize=8)
+        max_err, rms = approximation_error(kind, f, n)
+        for j, (name, c) in enumerate(curves.items()):
+            right.loglog(ns, c, label=f"{name}", **{**plot.style(j), "markevery": 1, "markersize": 3})
+        right.plot([n], [rms], marker="o", markersize=10, color="black", fillstyle="none", linestyle="none",
+                   label="this network")
+        right.set(title="Error falls as neurons are added", xlabel="hidden neurons",
+                  ylabel="RMS error on [0, 1]")
+        right.legend(fontsize=8)
+        return f"{n} neurons ({unit}): largest error {max_err:.4f}, RMS error {rms:.4f}"
+
+    return _widgets.Interactive(
+        draw, figsize=(9.0, 3.8),
+        n=_widgets.slider("hidden neurons", 1, 60, 5, 1, integer=True),
+        kind=_widgets.W.Dropdown(options=[("sigmoid steps", "sigmoid"), ("ReLU ramps", "relu")],
+                                 value="sigmoid", description="neuron type",
+                                 style={"description_width": "initial"}))
+
+
+# =============================================================================================
+# 3. Deep versus fat at the same number of parameters
+# =============================================================================================
+
+def mlp(n_in, hidden, n_out, rng, activation="relu", output="softmax", dtype=np.float64):
+    """Dense layers of the given hidden widths with an activation after each; softmax or linear out."""
+    act = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}[activation]
+    layers, prev = [], n_in
+    for h in hidden:
+        layers += [nn.Dense(prev, h, rng=rng, dtype=dtype), act()]
+        prev = h
+    layers.append(nn.Dense(prev, n_out, rng=rng, dtype=dtype))
+    if output == "softmax":
+        layers.append(nn.Softmax())
+    return nn.Sequential(*layers)
+
+
+def spread_kinks(layer, rng, low=0.0, high=1.0):
+    """For a 1-input ReLU layer: slopes of size 1..3 either way, each kink placed uniformly in [low, high]."""
+    n = layer.n_out
+    layer.W[:, 0] = rng.choice([-1.0, 1.0], n) * rng.uniform(1.0, 3.0, n)
+    layer.b[:] = -layer.W[:, 0] * rng.uniform(low, high, n)
+
+
+def mnist_14x14():
+    """The MNIST subset with every 2x2 block of pixels averaged: X (5000, 196) in [0, 1], y."""
+    X, y = data.load_mnist()
+    return X.reshape(-1, 14, 2, 14, 2).mean(axis=(2, 4)).reshape(-1, 196), y
+
+
+def deep_vs_fat_configs(n_in, n_out, width, depths):
+    """For each depth L: the deep net L x width and the one-hidden-layer net of matched size."""
+    configs = []
+    for L in depths:
+        deep = [width] * L
+        P = count_params([n_in, *deep, n_out])
+        configs.append(("deep", deep, P))
+        if L > 1:
+            fat = [matched_width(P, n_in, n_out)]
+            configs.append(("fat", fat, count_params([n_in, *fat, n_out])))
+    return configs
+
+
+def deep_vs_fat_mnist(width=128, depths=(1, 2, 3), epochs=8, seeds=(0,), lr=2e-3, test_size=0.2,
+                      dtype=np.float32, pooled=True):
+    """Train L x width and matched one-layer ReLU networks on the MNIST subset; test error (%).
+
+    Returns rows: kind, hidden, params, test_error (mean over seeds), errors (each seed),
+    train_error (mean). The data split is the same for every network (seed 0).
+    """
+    X, y = mnist_14x14() if pooled else data.load_mnist()
+    Xtr, Xte, ytr, yte = data.split(X, y, test_size=test_size, seed=0)
+    Xtr, Xte = Xtr.astype(dtype), Xte.astype(dtype)
+    rows = []
+    for kind, hidden, P in deep_vs_fat_configs(X.shape[1], 10, width, depths):
+        errs, tr_errs = [], []
+        for s in seeds:
+            net = mlp(X.shape[1], hidden, 10, np.random.default_rng(s), dtype=dtype)
+            train.fit(net, Xtr, ytr, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=100, seed=s,
+                      verbose=False, evaluate_train=False)
+            errs.append(100 * (1 - train.evaluate(net, Xte, yte)["accuracy"]))
+            tr_errs.append(100 * (1 - train.evaluate(net, Xtr, ytr)["accuracy"]))
+        rows.append({"kind": kind, "hidden": hidden, "params": P, "test_error": float(np.mean(errs)),
+                     "errors": [float(e) for e in errs], "train_error": float(np.mean(tr_errs))})
+    return rows
+
+
+def sawtooth_network(k):
+    """k hidden layers of 2 ReLUs computing the tent map k times exactly on [0, 1].
+
+    T(x) = 2 relu(x) - 4 relu(x - 1/2) on [0, 1]; each layer's two units read the previous T.
+    """
+    k = int(k)
+    layers = [nn.Dense.from_weights([[1.0], [1.0]], [0.0, -0.5]), nn.ReLU()]
+    for _ in range(k - 1):
+        layers += [nn.Dense.from_weights([[2.0, -4.0], [2.0, -4.0]], [0.0, -0.5]), nn.ReLU()]
+    layers.append(nn.Dense.from_weights([[2.0, -4.0]], [0.0]))
+    return nn.Sequential(*layers)
+
+
+def sawtooth_sizes(ks):
+    """Exact representations of the k-fold tent map: deep (k x 2 ReLUs) against one hidden layer.
+
+    One hidden layer of ReLUs on one input is piecewise linear with at most (neurons + 1) pieces, and
+    T^k has 2**k pieces, so it needs at least 2**k - 1 neurons.
+    """
+    rows = []
+    for k in ks:
+        shallow_units = 2 ** k - 1
+        rows.append({"k": k, "pieces": 2 ** k, "deep_units": 2 * k, "deep_params": count_params([1] + [2] * k + [1]),
+                     "shallow_units": shallow_units, "shallow_params": count_params([1, shallow_units, 1])})
+    return rows
+
+
+def deep_vs_fat_sawtooth(k=3, width=4, depths=(1, 2, 3), steps=1500, lr=0.01, seeds=(0,), n=257):
+    """Train L x width and matched one-layer ReLU networks on the k-fold tent map; RMS error.
+
+    Full-batch Adam on n evenly spaced points; the error is measured on 1001 points of [0, 1].
+    """
+    X, Y = data.sawtooth(k, n)
+    Xt, Yt = data.sawtooth(k, 1001)
+    rows = []
+    for kind, hidden, P in deep_vs_fat_configs(1, 1, width, depths):
+        errs = []
+        for s in seeds:
+            rng = np.random.default_rng(s)
+            net = mlp(1, hidden, 1, rng, output="linear")
+            spread_kinks(net.layers[0], rng)
+            train.fit(net, X, Y, optimizer=optim.Adam(net, lr), epochs=steps, batch_size=n, seed=s,
+                      verbose=False, evaluate_train=False)
+            errs.append(float(np.sqrt(np.mean((net.forward(Xt) - Yt) ** 2))))
+        rows.append({"kind": kind, "hidden": hidden, "params": P, "rms": float(np.mean(errs)),
+                     "errors": errs})
+    return rows
+
+
+def _cell(row, key, errors_key, digits):
+    values = row.get(errors_key) or [row[key]]
+    if len(values) > 1:
+        return f"{np.mean(values):.{digits}f} ± {np.std(values):.{digits}f}"
+    return f"{row[key]:.{digits}f}"
+
+
+def print_deep_vs_fat(rows, key, label, digits=2, errors_key="errors"):
+    """A table shaped like the slides': deep L x size on the left, one layer of matched size on the right.
+
+    rows as the experiments return them: each fat row follows the deep row whose size it matches.
+    With several seeds a cell shows mean ± standard deviation over the seeds.
+    """
+    several = any(len(r.get(errors_key) or []) > 1 for r in rows)
+    w = max(len(label), 2 * digits + 8 if several else 0)
+    print(f"{'deep: layers x size':>19} {'params':>7} {label:>{w}}  | {'fat: 1 x size':>13} {'params':>7} {label:>{w}}")
+    for i, d in enumerate(rows):
+        if d["kind"] != "deep":
+            continue
+        name = f"{len(d['hidden'])} x {d['hidden'][0]}"
+        line = f"{name:>19} {d['params']:>7,} {_cell(d, key, errors_key, digits):>{w}}  |"
+        if i + 1 < len(rows) and rows[i + 1]["kind"] == "fat":
+            f = rows[i + 1]
+            line += f" {'1 x ' + str(f['hidden'][0]):>13} {f['params']:>7,} {_cell(f, key, errors_key, digits):>{w}}"
+        print(line)
+
+
+def plot_deep_vs_fat(ax, rows, key, ylabel, title, errors_key="errors", scale=1.0):
+    """The metric against the number of parameters: deep networks as a line, fat ones as squares."""
+    for i, kind in enumerate(("deep", "fat")):
+        sel = [r for r in rows if r["kind"] == kind]
+        x = [r["params"] for r in sel]
+        y = [scale * np.mean(r.get(errors_key) or [r[key]]) for r in sel]
+        e = [scale * np.std(r.get(errors_key) or [r[key]]) for r in sel]
+        label = "deep: L x size" if kind == "deep" else "fat: 1 hidden layer, matched size"
+        st = plot.style(0 if kind == "deep" else 3)
+        ax.errorbar(x, y, yerr=e, label=label, color=st["color"], marker="o" if kind == "deep" else "s",
+                    linestyle="-" if kind == "deep" else "none", capsize=3, markersize=6)
+        if kind == "deep":
+            for r, xi, yi in zip(sel, x, y):
+                ax.annotate(f"{len(r['hidden'])} x {r['hidden'][0]}", (xi, yi), textcoords="offset points",
+                            xytext=(5, 5), fontsize=8)
+    ax.set(xlabel="parameters", ylabel=ylabel, title=title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+# =============================================================================================
+# 4. Modularization: boys with long hair
+# =============================================================================================
+
+def _fit_classifier(X, y, n_out, hidden, seed, epochs, lr=3e-3):
+    net = mlp(X.shape[1], [hidden], n_out, np.random.default_rng(seed))
+    train.fit(net, X, y, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=50, seed=seed, verbose=False,
+              evaluate_train=False)
+    return net
+
+
+def modular_models(X, y, hidden=16, seed=0, epochs=15):
+    """The three models of the experiment, trained on the same pictures and labels.
+
+    direct:       one network, pictures -> 4 classes (hidden neurons: `hidden`).
+    oversampled:  the same, with the rare class's pictures repeated until it is as common as the others
+                  (a control: is the direct model's trouble only the imbalance?).
+    modular:      two basic classifiers, pictures -> boy or girl, and pictures -> long or short hair
+                  (hidden // 2 neurons each, so the same number of parameters in all), each trained on
+                  ALL the pictures with the attribute read off the class; the four classes are then
+                  P(boy or girl) x P(long or short) -- each class is the AND of two attributes.
+    Returns a dict name -> function X -> predicted class.
+    """
+    direct = _fit_classifier(X, y, 4, hidden, seed, epochs)
+    counts = np.bincount(y, minlength=4)
+    models = {"direct": direct.predict}
+    rare = int(np.argmin(counts))
+    if counts[rare] > 0:
+        reps = int(np.ceil(counts.max() / counts[rare]))
+        idx = np.concatenate([np.flatnonzero(y != rare), np.repeat(np.flatnonzero(y == rare), reps)])
+        oversampled = _fit_classifier(X[idx], y[idx], 4, hidden, seed, epochs)
+        models["oversampled"] = oversampled.predict
+    gender = _fit_classifier(X, y % 2, 2, hidden // 2, seed + 1, epochs)     # 0 girl, 1 boy
+    hair = _fit_classifier(X, y // 2, 2, hidden // 2, seed + 2, epochs)      # 0 long, 1 short
+
+    def modular(Xq):
+        g, h = gender.forward(Xq), hair.forward(Xq)
+        # class c = 2 * short + boy: P(c) = P(boy = c % 2) P(short = c // 2)
+        return (g[:, [0, 1, 0, 1]] * h[:, [0, 0, 1, 1]]).argmax(axis=1)
+
+    models["modular"] = modular
+    return models
+
+
+def modularization(rare_counts=(0, 1, 3, 10, 30), common=200, seeds=(0,), hidden=16, epochs=15, n_test=200):
+    """Accuracy on the rare class (boys with long hair) and on all classes, as its training examples shrink.
+
+    The training set has `common` pictures of each of the other three classes and rare_count of boys
+    with long hair; the test set is balanced (n_test a class, its own seed). Returns
+    {model: {"rare": [...], "all": [...]}} with one mean over seeds per rare count.
+    """
+    Xte, yte = data.hair_pictures([n_test] * 4, seed=10_000)
+    result = {}
+    for rare in rare_counts:
+        scores = {}
+        for s in seeds:
+            X, y = data.hair_pictures([common, rare, common, common], seed=s)
+            for name, predict in modular_models(X, y, hidden, s, epochs).items():
+                p = predict(Xte)
+                scores.setdefault(name, []).append((np.mean(p[yte == 1] == 1), np.mean(p == yte)))
+        for name in ("direct", "oversampled", "modular"):
+            got = scores.get(name)
+            entry = result.setdefault(name, {"rare": [], "all": []})
+            entry["rare"].append(float(np.mean([g[0] for g in got])) if got else None)
+            entry["all"].append(float(np.mean([g[1] for g in got])) if got else None)
+    return result
+
+
+def plot_modularization(ax, rare_counts, result, title="Accuracy on the rare class"):
+    labels = {"direct": "direct: picture -> 4 classes", "oversampled": "direct, rare class repeated",
+              "modular": "modular: (boy or girl) x (long or short)"}
+    x = np.arange(len(rare_counts))
+    for i, (name, label) in enumerate(labels.items()):
+        ys = result[name]["rare"]
+        xs = [xi for xi, v in zip(x, ys) if v is not None]
+        ax.plot(xs, [100 * v for v in ys if v is not None], label=label, **{**plot.style(i), "markevery": 1})
+    ax.set_xticks(x, [str(c) for c in rare_counts])
+    ax.set(xlabel="training pictures of boys with long hair (others: 200 a class)",
+           ylabel="test accuracy on boys with long hair (%)", title=title, ylim=(-3, 103))
+    ax.legend(loc="lower right")
+    return ax
+
+
+# =============================================================================================
+# 5. Logic circuits: parity with two levels of gates, and with many
+# =============================================================================================
+# Each unit is a threshold unit written as a steep sigmoid: sigma(s * (w . x + b)) with weights
+# chosen so that w . x + b is at least 1/2 away from 0 on 0/1 inputs; s = 20 makes it 0 or 1 to
+# within 5e-5, and the errors do not grow from layer to layer.
+
+STEEP = 20.0
+
+
+def _threshold_layer(W, b, steep=STEEP):
+    return [nn.Dense.from_weights(steep * np.asarray(W, float), steep * np.asarray(b, float)), nn.Sigmoid()]
+
+
+def two_level_parity(n, steep=STEEP):
+    """Two levels of gates: one AND unit per odd-weight input pattern (2**(n-1)), then an OR."""
+    patterns, odd = data.parity(n)
+    P = patterns[odd == 1]
+    # Unit p fires only on x = p: sum over bits of (+1 where p has a 1, -1 where it has a 0) x_i
+    # equals |p| on x = p and at most |p| - 1 elsewhere.
+    W1 = 2 * P - 1
+    b1 = -(P.sum(axis=1) - 0.5)
+    W2 = np.ones((1, len(P)))
+    b2 = np.array([-0.5])
+    return nn.Sequential(*_threshold_layer(W1, b1, steep), *_threshold_layer(W2, b2, steep))
+
+
+# XOR(a, b) = AND(OR(a, b), NAND(a, b)): two units, then one.
+XOR_HIDDEN_W = np.array([[1.0, 1.0], [-1.0, -1.0]])   # OR, NAND
+XOR_HIDDEN_B = np.array([-0.5, 1.5])
+XOR_OUT_W = np.array([[1.0, 1.0]])                     # AND
+XOR_OUT_B = np.array([-1.5])
+
+
+def deep_parity(n, steep=STEEP):
+    """Many levels: a tree of XOR modules (each OR and NAND, then AND), pairing signals until one is left.
+
+    A signal without a partner at some level is copied forward by a unit that fires when it is 1.
+    """
+    layers = []
+    m = int(n)
+    while m > 1:
+        pairs, odd = divmod(m, 2)
+        W = np.zeros((2 * pairs + odd, m))
+        b = np.zeros(2 * pairs + odd)
+        for p in range(pairs):
+            W[2 * p:2 * p + 2, 2 * p:2 * p + 2] = XOR_HIDDEN_W
+            b[2 * p:2 * p + 2] = XOR_HIDDEN_B
+        if odd:
+            W[-1, -1], b[-1] = 1.0, -0.5
+        layers += _threshold_layer(W, b, steep)
+        W2 = np.zeros((pairs + odd, 2 * pairs + odd))
+        b2 = np.zeros(pairs + odd)
+        for p in range(pairs):
+            W2[p, 2 * p:2 * p + 2] = XOR_OUT_W[0]
+            b2[p] = XOR_OUT_B[0]
+        if odd:
+            W2[-1, -1], b2[-1] = 1.0, -0.5
+        layers += _threshold_layer(W2, b2, steep)
+        m = pairs + odd
+    if not layers:  # n = 1: parity is the bit itself
+        layers = _threshold_layer([[1.0]], [-0.5], steep)
+    return nn.Sequential(*layers)
+
+
+def threshold_parity(n, steep=STEEP):
+    """One hidden layer of n threshold units suffices: unit k fires when at least k bits are 1, and
+    the output adds them with alternating signs +1 -1 +1 ... (a sum of inputs is not a logic gate)."""
+    n = int(n)
+    W1 = np.ones((n, n))
+    b1 = -(np.arange(1, n + 1) - 0.5)
+    W2 = ((-1.0) ** np.arange(n))[None, :]
+    b2 = np.array([-0.5])
+    return nn.Sequential(*_threshold_layer(W1, b1, steep), *_threshold_layer(W2, b2, steep))
+
+
+def units(net):
+    """Neurons in a network: the outputs of its Dense layers, output layer included."""
+    return sum(layer.n_out for layer in net.layers if isinstance(layer, nn.Dense))
+
+
+def levels(net):
+    return sum(isinstance(layer, nn.Dense) for layer in net.layers)
+
+
+def step(z):
+    return (np.asarray(z) > 0).astype(np.float64)
+
+
+def parity_count_rows(ns):
+    """Units, levels and parameters of the three hand-set parity networks for each n."""
+    rows = []
+    for n in ns:
+        row = {"n": n}
+        for name, build in (("two_level", two_level_parity), ("deep", deep_parity), ("threshold", threshold_parity)):
+            net = build(n)
+            row[name] = {"units": units(net), "levels": levels(net), "params": net.n_params}
+        rows.append(row)
+    return rows
+
+
+def parity_training(n=8, configs=((8, 8), (8, 8, 8)), epochs=200, lr=0.01, seeds=(0, 1),
+                    activation="relu"):
+    """Train deep networks and one-hidden-layer networks of the same number of parameters on all 2**n
+    parity patterns; report the fraction each fits (training accuracy: can it even be learned?)."""
+    X, y = data.parity(n)
+    rows = []
+    for hidden in configs:
+        P = count_params([n, *hidden, 2])
+        fat = [matched_width(P, n, 2)]
+        for kind, h in (("deep", list(hidden)), ("fat", fat)):
+            accs = []
+            for s in seeds:
+                net = mlp(n, h, 2, np.random.default_rng(s), activation=activation)
+                train.fit(net, X, y, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=32, seed=s,
+                          verbose=False, evaluate_train=False)
+                accs.append(100 * train.evaluate(net, X, y)["accuracy"])
+            rows.append({"kind": kind, "hidden": h, "params": count_params([n, *h, 2]),
+                         "units": sum(h) + 2, "accuracy": float(np.mean(accs)), "accuracies": accs})
+    return rows
+
+
+# =============================================================================================
+# Exercise checks
+# =============================================================================================
+
+def check_count_params(fn):
+    """fn(sizes) -> the number of weights and biases of a fully connected network."""
+    cases = [[2, 2, 2, 2], [784, 100, 10], [SEIDE_INPUTS, 2048, SEIDE_OUTPUTS], [3, 1], [1, 5, 5, 5, 1]]
+    problems = []
+    for sizes in cases:
+        got, err = exercises.call(f"count_params({sizes})", fn, list(sizes))
+        if err:
+            return exercises.feedback([err], hint="loop over consecutive pairs of sizes: zip(sizes[:-1], sizes[1:])")
+        want = mlp(sizes[0], sizes[1:-1], sizes[-1], 0, output="linear").n_params
+        try:
+            got_num = float(got)
+        except (TypeError, ValueError):
+            problems.append(f"count_params({sizes}) should be a number, got {type(got).__name__}")
+            break
+        if got_num != want:
+            weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+            biases = sum(sizes[1:])
+            if got_num == weights:
+                problems.append(f"count_params({sizes}) = {got_num:,.0f}: these are the weights only; "
+                                f"the {biases:,} biases are missing (expected {want:,})")
+            elif got_num == weights + sum(sizes):
+                problems.append(f"count_params({sizes}) = {got_num:,.0f}: the inputs have no biases; "
+                                f"only the {len(sizes) - 1} layers that compute do (expected {want:,})")
+            else:
+                problems.append(f"count_params({sizes}) = {got_num:,.0f}, expected {want:,}")
+            break
+    return exercises.feedback(
+        problems, hint="a layer with a inputs and b neurons has a * b weights and b biases: (a + 1) * b",
+        success="Correct: your count agrees with the package's networks (net.n_params).")
+
+
+def check_bump(fn):
+    """fn(x, left, right, height) -> a bump made of two steep sigmoids (steepness 200)."""
+    x = np.linspace(0, 1, 201)
+    cases = [(0.2, 0.4, 1.0), (0.5, 0.9, -0.3), (0.1, 0.15, 2.0)]
+    problems = []
+    for left, right, height in cases:
+        what = f"bump(x, left={left}, right={right}, height={height})"
+        got, err = exercises.call(what, fn, x, left, right, height)
+        if err:
+            problems.append(err)
+            break
+        want = height * (sigmoid(200 * (x - left)) - sigmoid(200 * (x - right)))
+        got_arr = np.asarray(got, dtype=np.float64) if got is not None else None
+        problem = exercises.expect_close(what, got, want, atol=1e-6)
+        if problem and got_arr is not None and got_arr.shape == want.shape:
+            mid = (left + right) / 2
+            i_mid, i_out = int(round(mid * 200)), int(round(min(1.0, right + 0.05) * 200))
+            problem = (f"{what} is {got_arr[i_mid]:.3f} in the middle (x = {mid:.3f}) and {got_arr[i_out]:.3f} "
+                       f"just right of it (x = {x[i_out]:.3f}); it should be {want[i_mid]:.3f} and {want[i_out]:.3f}")
+        if problem:
+            problems.append(problem)
+            break
+    return exercises.feedback(
+        problems, hint="one neuron steps UP by `height` at x = left: height * sigma(200 * (x - left)); a second "
+                       "steps DOWN by the same amount at x = right: subtract height * sigma(200 * (x - right))",
+        success="Correct: two neurons make a bump, and bumps side by side can follow any continuous curve.")
+
+
+def check_xor(fn):
+    """fn() -> (W1, b1, W2, b2): two threshold units then one, computing XOR of two bits."""
+    got, err = exercises.call("xor_weights()", fn)
+    if err:
+        return exercises.feedback([err], hint="return a tuple of four arrays")
+    if not (isinstance(got, (tuple, list)) and len(got) == 4):
+        return exercises.feedback(["xor_weights() should return four arrays (W1, b1, W2, b2)"],
+                                  hint="return W1, b1, W2, b2")
+    shapes = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
+    arrays = {}
+    problems = []
+    for (name, shape), value in zip(shapes.items(), got):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            problems.append(f"{name} should be numbers, got {type(value).__name__}")
+            continue
+        if arr.shape != shape:
+            problems.append(f"{name} has shape {arr.shape}, expected {shape} (W is (n_out, n_in))")
+        arrays[name] = arr
+    if not problems:
+        X, _ = data.parity(2)
+        H = step(X @ arrays["W1"].T + arrays["b1"])
+        out = step(H @ arrays["W2"].T + arrays["b2"])[:, 0]
+        want = np.array([0, 1, 1, 0])
+        for x, o, w in zip(X.astype(int).tolist(), out.astype(int).tolist(), want.tolist()):
+            if o != w:
+                problems.append(f"for input {tuple(x)} your network outputs {o}; XOR is {w}")
+    return exercises.feedback(
+        problems, hint="XOR(a, b) = AND(OR(a, b), NAND(a, b)). A threshold unit fires when w . x + b > 0: "
+                       "OR is a + b - 0.5, NAND is -a - b + 1.5, AND of two is h1 + h2 - 1.5",
+        success="Correct: three units compute XOR; a tree of n - 1 of them computes the parity of n bits.")
+
+
+def check_tent(fn):
+    """fn() -> (W, b, v): T(x) = v . relu(W x + b) on [0, 1], with 2 ReLU units."""
+    got, err = exercises.call("tent_weights()", fn)
+    if err:
+        return exercises.feedback([err], hint="return a tuple (W, b, v)")
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        return exercises.feedback(["tent_weights() should return three arrays (W, b, v)"], hint="return W, b, v")
+    try:
+        W, b, v = (np.asarray(a, dtype=np.float64) for a in got)
+    except (TypeError, ValueError):
+        return exercises.feedback(["W, b and v should be arrays of numbers"], hint="use np.array")
+    problems = []
+    for name, arr, shape in (("W", W, (2, 1)), ("b", b, (2,)), ("v", v, (2,))):
+        if arr.shape != shape:
+            problems.append(f"{name} has shape {arr.shape}, expected {shape}")
+    if not problems:
+        x = np.linspace(0, 1, 101)
+        out = np.maximum(x[:, None] @ W.T + b, 0) @ v
+        want = data.tent(x)
+        bad = np.abs(out - want) > 1e-9
+        if bad.any():
+            i = int(np.argmax(bad))
+            problems.append(f"at x = {x[i]:.2f} your two ReLUs give {out[i]:.3f}, the tent map is {want[i]:.3f}"
+                            f" (T(0) = 0, T(0.5) = 1, T(1) = 0)")
+    return exercises.feedback(
+        problems, hint="a ramp relu(x) rising with slope 2 gives the way up; a second ramp starting at x = 1/2 "
+                       "must turn slope +2 into slope -2, so it adds slope -4: 2 relu(x) - 4 relu(x - 0.5)",
+        success="Correct: each layer of two ReLUs doubles the number of teeth, k layers give 2**k pieces.")
+
+
+# =============================================================================================
+# The full version (command line)
+# =============================================================================================
+
+RESULTS = pathlib.Path(__file__).resolve().parents[2] / "data" / "results" / "why_deep_full.json"
+
+FULL_SETTINGS = {
+    "mnist": {"width": 128, "depths": [1, 2, 3, 4], "epochs": 20, "seeds": [0, 1, 2, 3, 4], "lr": 2e-3,
+              "test_size": 0.2, "pooled": True, "dtype": "float32"},
+    "mnist_784": {"width": 128, "depths": [1, 2, 3], "epochs": 20, "seeds": [0, 1, 2], "lr": 2e-3,
+                  "test_size": 0.2, "pooled": False, "dtype": "float32"},
+    "sawtooth": {"k": 3, "width": 4, "depths": [1, 2, 3, 4], "steps": 3000, "lr": 0.01,
+                 "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "n": 257},
+    "parity": {"n": 8, "configs": [[8, 8], [8, 8, 8], [16, 16], [8, 8, 8, 8]], "epochs": 300, "lr": 0.01,
+               "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]},
+    "modularization": {"rare_counts": [0, 1, 2, 3, 5, 10, 20, 30, 100], "common": 200,
+                       "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "hidden": 16, "epochs": 15},
+}
+
+
+def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
+    """Every experiment with more seeds and epochs; writes the results with their settings to `path`."""
+    log = log or (lambda message: print(message, flush=True))
+    out = {"command": "python -m dltutor.lessons.why_deep --full", "settings": settings,
+           "numpy": np.__version__, "python": platform.python_version(),
+           "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"),
+           "results": {}, "seconds": {}}
+
+    def mnist(s):
+        return deep_vs_fat_mnist(s["width"], tuple(s["depths"]), s["epochs"], tuple(s["seeds"]), s["lr"],
+                                 s["test_size"], np.dtype(s["dtype"]).type, s["pooled"])
+
+    for name, job in (
+        ("mnist", lambda: mnist(settings["mnist"])),
+        ("mnist_784", lambda: mnist(settings["mnist_784"])),
+        ("sawtooth", lambda: deep_vs_fat_sawtooth(**{**settings["sawtooth"],
+                                                      "depths": tuple(settings["sawtooth"]["depths"]),
+                                                      "seeds": tuple(settings["sawtooth"]["seeds"])})),
+        ("parity", lambda: parity_training(settings["parity"]["n"],
+                                           [tuple(c) for c in settings["parity"]["configs"]],
+                                           settings["parity"]["epochs"], settings["parity"]["lr"],
+                                           tuple(settings["parity"]["seeds"]))),
+        ("modularization", lambda: modularization(**{**settings["modularization"],
+                                                     "seeds": tuple(settings["modularization"]["seeds"])})),
+    ):
+        start = time.perf_counter()
+        out["results"][name] = job()
+        out["seconds"][name] = round(time.perf_counter() - start, 1)
+        log(f"{name}: done in {out['seconds'][name]} s")
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    log(f"wrote {path}")
+    return out
+
+
+def load_full(path=RESULTS):
+    """The saved results of `python -m dltutor.lessons.why_deep --full`, or None if not there."""
+    path = pathlib.Path(path)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.why_deep",
+                                     description="Notebook 04's experiments, in their fuller form.")
+    parser.add_argument("--full", action="store_true", help="run every experiment with more seeds and epochs")
+    parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
+    args = parser.parse_args(argv)
+    if not args.full:
+        parser.print_help()
+        return 0
+    run_full(path=args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

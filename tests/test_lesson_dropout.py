@@ -1,0 +1,295 @@
+"""Tests of the helpers, widgets and exercise checkers of notebook 07 (dropout)."""
+import itertools
+
+import numpy as np
+import pytest
+
+from dltutor import nn
+from dltutor.lessons import dropout
+
+
+# --- training: masks and thinned networks ---------------------------------------------------
+
+def test_package_mask_is_the_numpy_mask_for_the_same_seed():
+    a = np.arange(1.0, 13.0).reshape(2, 6)
+    drop = nn.Dropout(0.3, rng=4)
+    out = drop.forward(a, train=True)
+    keep = np.random.default_rng(4).random(a.shape) >= 0.3
+    np.testing.assert_array_equal(out, a * keep)
+
+
+def test_dropout_masks_are_seeded_and_never_drop_the_output():
+    sizes = (4, 6, 6, 2)
+    masks = dropout.dropout_masks(sizes, 0.5, n_batches=5, seed=3)
+    again = dropout.dropout_masks(sizes, 0.5, n_batches=5, seed=3)
+    assert len(masks) == 5
+    for batch, batch_again in zip(masks, again):
+        assert [len(k) for k in batch] == [4, 6, 6]  # inputs and hidden layers only
+        for k, k2 in zip(batch, batch_again):
+            assert k.dtype == bool
+            np.testing.assert_array_equal(k, k2)
+    # a new thinned network for each mini-batch
+    assert any(not np.array_equal(np.concatenate(masks[0]), np.concatenate(m)) for m in masks[1:])
+
+
+def test_dropout_mask_rate_is_p():
+    masks = dropout.dropout_masks((50, 2), 0.3, n_batches=400, seed=0)
+    kept = np.mean([m[0].mean() for m in masks])
+    assert abs(kept - 0.7) < 0.01
+
+
+def test_count_weights():
+    sizes = (4, 6, 6, 2)
+    assert dropout.count_weights(sizes) == 4 * 6 + 6 * 6 + 6 * 2
+    keep = [np.array([1, 0, 1, 0], bool), np.array([1, 1, 0, 0, 0, 0], bool), np.ones(6, bool)]
+    assert dropout.count_weights(sizes, keep) == 2 * 2 + 2 * 6 + 6 * 2
+
+
+def test_draw_network_draws_kept_edges_only():
+    from matplotlib.figure import Figure
+    ax = Figure().subplots()
+    keep = [np.array([1, 0, 1], bool), np.array([1, 0], bool)]
+    dropout.draw_network(ax, (3, 2, 1), keep, title="t")
+    assert len(ax.lines) == dropout.count_weights((3, 2, 1), keep) == 2 * 1 + 1 * 1
+
+
+def test_thinned_network_widget_sweeps_without_errors():
+    w = dropout.thinned_network_widget()
+    assert w.sweep() == []
+    assert w.image.value  # a PNG was drawn
+    assert "2^16" in w.text.value
+
+
+# --- testing: weights times (1 - p) ---------------------------------------------------------
+
+def test_slides_example_weight_one_becomes_half():
+    net = nn.Sequential(nn.Dropout(0.5), nn.Dense.from_weights([[1.0]], [0.0]))
+    assert dropout.test_network(net).layers[0].W[0, 0] == 0.5
+
+
+@pytest.mark.parametrize("scaling", ["slides", "inverted"])
+def test_test_network_equals_the_dropout_network_at_test(scaling):
+    rng = np.random.default_rng(0)
+    net = nn.Sequential(nn.Dropout(0.2, rng=rng, scaling=scaling), nn.Dense(5, 4, rng=rng), nn.ReLU(),
+                        nn.Dropout(0.5, rng=rng, scaling=scaling), nn.Dense(4, 3, rng=rng), nn.Softmax())
+    X = rng.normal(size=(6, 5))
+    plain = dropout.test_network(net)
+    assert not any(isinstance(layer, nn.Dropout) for layer in plain.layers)
+    np.testing.assert_allclose(plain.forward(X), net.forward(X, train=False), rtol=1e-12)
+    expected = 0.5 if scaling == "slides" else 1.0
+    np.testing.assert_allclose(plain.layers[2].W, expected * net.layers[4].W)
+    np.testing.assert_array_equal(plain.layers[2].b, net.layers[4].b)  # biases unchanged
+
+
+def test_test_network_rejects_dropout_it_cannot_fold():
+    with pytest.raises(ValueError, match="no next layer"):
+        dropout.test_network(nn.Sequential(nn.Dense(2, 2), nn.Dropout(0.5)))
+    with pytest.raises(ValueError, match="follows a Dropout"):
+        dropout.test_network(nn.Sequential(nn.Dense(2, 2), nn.Dropout(0.5), nn.Softmax()))
+
+
+def test_z_in_training_is_1_minus_p_times_z_at_test():
+    w, x = np.ones(4), np.array([0.9, 0.4, 0.7, 0.2])
+    for p in (0.2, 0.5, 0.8):
+        z = dropout.z_over_masks(w, x, p, n_masks=50_000, seed=1)
+        se = z.std() / np.sqrt(len(z))
+        assert abs(z.mean() - (1 - p) * (w @ x)) < 4 * se
+    z_inv = dropout.z_over_masks(w, x, 0.5, n_masks=50_000, seed=1, scaling="inverted")
+    assert abs(z_inv.mean() - w @ x) < 4 * z_inv.std() / np.sqrt(len(z_inv))
+
+
+# --- the ensemble -------------------------------------------------------------------------------
+
+def test_all_masks_and_probabilities():
+    M = dropout.all_masks(3)
+    assert M.shape == (8, 3)
+    assert {tuple(r) for r in M.astype(int)} == set(itertools.product([0, 1], repeat=3))
+    for p in (0.1, 0.5, 0.9):
+        P = dropout.mask_probabilities(M, p)
+        assert P.sum() == pytest.approx(1.0)
+        assert P[-1] == pytest.approx((1 - p) ** 3)  # all kept
+    assert np.allclose(dropout.mask_probabilities(M, 0.5), 1 / 8)
+
+
+@pytest.mark.parametrize("p", [0.1, 0.3, 0.5, 0.8])
+@pytest.mark.parametrize("scaling", ["slides", "inverted"])
+def test_ensemble_of_a_linear_network_is_the_scaled_network_exactly(p, scaling):
+    net = dropout.small_network("linear", p, weight_scale=2.0, seed=1)
+    for layer in net.layers:
+        if isinstance(layer, nn.Dropout):
+            layer.scaling = scaling
+    X = np.random.default_rng(2).normal(size=(7, 3))
+    ens = dropout.ensemble_average(net, X)
+    np.testing.assert_allclose(ens, net.forward(X, train=False), atol=1e-12)
+
+
+def test_ensemble_average_by_brute_force():
+    net = dropout.small_network("sigmoid", 0.3, sizes=(2, 3, 2, 1), seed=4)
+    x = np.array([[0.5, -1.0]])
+    drops = [layer for layer in net.layers if isinstance(layer, nn.Dropout)]
+    total = 0.0
+    for bits in itertools.product([0, 1], repeat=5):
+        m = np.array(bits, float)
+        drops[0].mask, drops[1].mask = m[None, :3], m[None, 3:]
+        for d in drops:
+            d.frozen = True
+        prob = np.prod(np.where(m > 0, 0.7, 0.3))
+        total = total + prob * net.forward(x, train=True)
+    for d in drops:
+        d.frozen, d.mask = False, None
+    np.testing.assert_allclose(dropout.ensemble_average(net, x), total, rtol=1e-12)
+
+
+def test_ensemble_average_leaves_the_dropout_layers_as_they_were():
+    net = dropout.small_network("relu", 0.5)
+    dropout.ensemble_average(net, np.zeros((2, 3)))
+    for layer in net.layers:
+        if isinstance(layer, nn.Dropout):
+            assert layer.frozen is False and layer.mask is None
+    a = net.forward(np.ones((1, 3)), train=True)
+    b = net.forward(np.ones((1, 3)), train=True)
+    assert a.shape == b.shape == (1, 1)
+
+
+def test_ensemble_average_refuses_too_many_units_and_no_dropout():
+    with pytest.raises(ValueError, match="2\\^20 masks"):
+        dropout.ensemble_average(dropout.small_network("relu", 0.5, sizes=(2, 10, 10, 1)), np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="no Dropout"):
+        dropout.ensemble_average(nn.Sequential(nn.Dense(2, 1)), np.zeros((1, 2)))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_nonlinear_ensemble_is_close_but_not_exact(activation):
+    X = np.random.default_rng(9).normal(size=(20, 3))
+    r = dropout.ensemble_gap(dropout.small_network(activation, 0.5, weight_scale=2.0), X)
+    assert 1e-6 < r["gap"] / r["spread"] < 0.2
+    assert r["ensemble"].shape == r["scaled"].shape == (20, 1)
+
+
+def test_small_network_rejects_unknown_activation():
+    with pytest.raises(ValueError, match="activation"):
+        dropout.small_network("tanh", 0.5)
+
+
+# --- overfitting experiment ---------------------------------------------------------------------
+
+def test_small_mnist_is_stratified_float32():
+    X_train, X_test, y_train, y_test = dropout.small_mnist(n_train=100, n_test=60)
+    assert X_train.shape == (100, 784) and X_test.shape == (60, 784)
+    assert X_train.dtype == np.float32
+    assert np.array_equal(np.bincount(y_train), np.full(10, 10))
+    assert np.array_equal(np.bincount(y_test), np.full(10, 6))
+    assert len(set(y_train[:10])) > 3  # shuffled, not sorted by digit
+    # no test image is also a training image
+    train_rows = {row.tobytes() for row in X_train}
+    assert not any(row.tobytes() in train_rows for row in X_test)
+
+
+def test_overfitting_net_layout():
+    net = dropout.overfitting_net(0.5, hidden=32)
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds == ["Dense", "ReLU", "Dropout", "Dense", "ReLU", "Dropout", "Dense", "Softmax"]
+    assert not any(isinstance(layer, nn.Dropout) for layer in dropout.overfitting_net(0.0, hidden=32).layers)
+    assert net.dtype == np.float32
+
+
+@pytest.fixture(scope="module")
+def tiny_curves():
+    X_train, X_test, y_train, y_test = dropout.small_mnist(n_train=50, n_test=50)
+    return dropout.overfitting_curves((0.0, 0.5, 0.8), X_train, y_train, X_test, y_test,
+                                      hidden=16, epochs=3, batch_size=10)
+
+
+def test_overfitting_curves_are_reproducible(tiny_curves):
+    X_train, X_test, y_train, y_test = dropout.small_mnist(n_train=50, n_test=50)
+    again = dropout.overfitting_curves((0.5,), X_train, y_train, X_test, y_test, hidden=16, epochs=3,
+                                       batch_size=10)
+    assert again[0.5]["val_cost"] == tiny_curves[0.5]["val_cost"]
+    for history in tiny_curves.values():
+        assert len(history["cost"]) == len(history["val_accuracy"]) == 3
+    s = dropout.summary(tiny_curves[0.0])
+    assert s["gap"] == pytest.approx(s["train_acc"] - s["test_acc"])
+    assert s["min_test_cost"] <= s["test_cost"]
+
+
+def test_overfitting_widget_sweeps_without_errors(tiny_curves):
+    w = dropout.overfitting_widget(tiny_curves)
+    assert w.controls["p"].value == 0.5
+    assert w.sweep() == []
+    assert "p = 0.5" in w.text.value
+
+
+# --- exercise checkers ---------------------------------------------------------------------------
+
+def dropout_forward_solution(A, mask, p, train):
+    return A * mask if train else A * (1 - p)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda A, mask, p, train: A, "returned A unchanged: in training"),
+    (lambda A, mask, p, train: A * mask / (1 - p) if train else A, "inverted form"),
+    (lambda A, mask, p, train: A * mask if train else A * p, "multiplied by p"),
+    (lambda A, mask, p, train: A * mask if train else A, "at test the slides multiply by (1 - p)"),
+    (lambda A, mask, p, train: A * mask if train else A * mask * (1 - p), "still applies the mask"),
+    (lambda A, mask, p, train: None, "returned None"),
+    (lambda A, mask, p, train: A[0], "has shape"),
+    (lambda A, mask, p, train: 1 / 0, "raised ZeroDivisionError"),
+])
+def test_check_dropout_forward(wrong, message):
+    assert dropout.check_dropout_forward(dropout_forward_solution).ok
+    result = dropout.check_dropout_forward(wrong)
+    assert not result.ok
+    assert message in repr(result)
+    assert "Hint" in repr(result)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda W, p: W, "returned W unchanged"),
+    (lambda W, p: p * W, "p is the rate of dropping"),
+    (lambda W, p: W / (1 - p), "inverted form"),
+    (lambda W, p: np.zeros_like(W), "expected"),
+    (lambda W, p: W.T, "has shape"),
+    (lambda W, p: W.undefined, "raised AttributeError"),
+])
+def test_check_test_weights(wrong, message):
+    assert dropout.check_test_weights(lambda W, p: (1 - p) * W).ok
+    assert dropout.check_test_weights(lambda W, p: W - p * W).ok
+    result = dropout.check_test_weights(wrong)
+    assert not result.ok
+    assert message in repr(result)
+
+
+def ensemble_solution(W1, b1, W2, b2, x, p):
+    h = W1 @ x + b1
+    total = 0.0
+    for m in itertools.product([0, 1], repeat=len(h)):
+        m = np.array(m)
+        total = total + np.prod(np.where(m == 1, 1 - p, p)) * (W2 @ (m * h) + b2)
+    return total
+
+
+def unweighted_mean(W1, b1, W2, b2, x, p):
+    h = W1 @ x + b1
+    return np.mean([W2 @ (np.array(m) * h) + b2 for m in itertools.product([0, 1], repeat=len(h))], axis=0)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (unweighted_mean, "plain mean over the masks"),
+    (lambda W1, b1, W2, b2, x, p: W2 @ (W1 @ x + b1) + b2, "full network without dropout"),
+    (lambda W1, b1, W2, b2, x, p: ((1 - p) * W2) @ (W1 @ x + b1), "missing the output bias"),
+    (lambda W1, b1, W2, b2, x, p: None, "returned None"),
+    (lambda W1, b1, W2, b2, x, p: W1 @ W2, "raised ValueError"),
+])
+def test_check_ensemble_average(wrong, message):
+    assert dropout.check_ensemble_average(ensemble_solution).ok
+    # the one-line shortcut of section 5 is a right answer too
+    assert dropout.check_ensemble_average(lambda W1, b1, W2, b2, x, p: ((1 - p) * W2) @ (W1 @ x + b1) + b2).ok
+    result = dropout.check_ensemble_average(wrong)
+    assert not result.ok
+    assert message in repr(result)
+
+
+def test_unweighted_mean_is_right_only_at_one_half():
+    # the checker's p = 0.5 case accepts it; p = 0.3 must not
+    result = dropout.check_ensemble_average(unweighted_mean)
+    assert "p=0.3" in repr(result) and "p=0.5" not in repr(result)

@@ -1,0 +1,309 @@
+"""Notebook 04's lesson module: the slides' table, the hand-set networks, the experiments (small),
+the widget and the exercise checks."""
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from dltutor import data, nn, slides  # noqa: E402
+from dltutor.lessons import why_deep as wd  # noqa: E402
+
+
+# --- 1. the slides' table ------------------------------------------------------------------------
+
+def test_assumed_sizes_reproduce_the_slides_fat_widths():
+    # 429 inputs and 9304 outputs give exactly the widths the slides list for 5 x 2k and 7 x 2k.
+    for layers, width, _, matches in slides.WER_FAT:
+        if matches:
+            deep_layers = int(matches.split(" x ")[0])
+            P = wd.count_params([429] + [2048] * deep_layers + [9304])
+            assert wd.matched_width(P, 429, 9304) == width
+            assert wd.count_params([429, width, 9304]) <= P
+
+
+def test_wer_rows_carry_the_slides_numbers():
+    rows = wd.wer_rows()
+    assert [r["wer"] for r in rows if r["kind"] == "deep"] == [w for _, _, w in slides.WER_DEEP]
+    assert [r["wer"] for r in rows if r["kind"] == "fat"] == [w for _, _, w, _ in slides.WER_FAT]
+    five = next(r for r in rows if r["name"] == "5 x 2k")
+    assert five["params"] == 36_729_944
+
+
+def test_count_params_agrees_with_networks(rng):
+    for sizes in ([3, 1], [2, 3, 1], [784, 100, 10], [5, 4, 4, 4, 2]):
+        net = wd.mlp(sizes[0], sizes[1:-1], sizes[-1], rng, output="linear")
+        assert net.n_params == wd.count_params(sizes)
+
+
+def test_print_and_plot_the_table(capsys):
+    wd.print_wer_table(wd.wer_rows())
+    out = capsys.readouterr().out
+    assert "1 x 3772" in out and "22.5" in out and "17.2" in out
+    # the 16k network appears once, on its own line
+    assert out.count("1 x 16k") == 1
+    fig, ax = plt.subplots()
+    wd.plot_wer(ax, wd.wer_rows())
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    plt.close(fig)
+
+
+# --- 2. universality -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["sigmoid", "relu"])
+def test_constructions_improve_with_neurons(kind):
+    errors = [wd.approximation_error(kind, wd.target, n)[1] for n in (2, 8, 32, 128)]
+    assert all(a > b for a, b in zip(errors, errors[1:]))
+    assert errors[-1] < 0.01
+
+
+def test_contributions_add_up_to_the_network():
+    x = np.linspace(0, 1, 101)
+    for kind, build in (("sigmoid", wd.step_network), ("relu", wd.relu_network)):
+        parts, bias = wd.contributions(kind, wd.target, 7, x)
+        assert parts.shape == (101, 7)
+        np.testing.assert_allclose(parts.sum(axis=1) + bias, build(wd.target, 7).forward(x[:, None])[:, 0])
+
+
+def test_relu_construction_interpolates_the_knots():
+    knots = np.arange(11) / 10
+    out = wd.relu_network(wd.target, 10).forward(knots[:, None])[:, 0]
+    np.testing.assert_allclose(out, wd.target(knots), atol=1e-12)
+
+
+def test_universality_widget_sweeps_without_errors():
+    w = wd.universality_widget()
+    assert w.last_error is None and w.image.value
+    assert w.sweep() == []
+    for control in w.controls.values():
+        assert control.description
+
+
+def test_trained_one_layer_is_seeded():
+    a = wd.trained_one_layer(wd.target, [4], steps=50, seed=3)
+    b = wd.trained_one_layer(wd.target, [4], steps=50, seed=3)
+    assert a == b and np.isfinite(a[0])
+
+
+# --- 3. deep versus fat --------------------------------------------------------------------------
+
+def test_deep_vs_fat_configs_match_in_size():
+    for n_in, n_out in ((196, 10), (1, 1), (8, 2)):
+        configs = wd.deep_vs_fat_configs(n_in, n_out, 16, (1, 2, 3))
+        assert [c[0] for c in configs] == ["deep", "deep", "fat", "deep", "fat"]
+        for (k1, h1, p1), (k2, h2, p2) in zip(configs, configs[1:]):
+            if k2 == "fat":
+                assert len(h2) == 1 and p2 <= p1
+                assert wd.count_params([n_in, h2[0] + 1, n_out]) > p1  # the widest that fits
+
+
+def test_mnist_14x14_pools_pixels():
+    X, y = wd.mnist_14x14()
+    X28, _ = data.load_mnist()
+    assert X.shape == (5000, 196)
+    assert np.isclose(X[0, 0], X28[0].reshape(28, 28)[:2, :2].mean())
+
+
+def test_deep_vs_fat_mnist_runs_small(capsys):
+    rows = wd.deep_vs_fat_mnist(width=8, depths=(1, 2), epochs=1, seeds=(0,))
+    assert [r["kind"] for r in rows] == ["deep", "deep", "fat"]
+    assert all(0 <= r["test_error"] <= 100 for r in rows)
+    wd.print_deep_vs_fat(rows, "test_error", "test error %")
+    out = capsys.readouterr().out
+    assert "2 x 8" in out and "1 x " in out
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 7])
+def test_sawtooth_network_is_exact(k):
+    X, Y = data.sawtooth(k, 513)
+    net = wd.sawtooth_network(k)
+    np.testing.assert_allclose(net.forward(X), Y, atol=1e-12)
+    assert wd.units(net) - 1 == 2 * k
+    assert net.n_params == wd.sawtooth_sizes([k])[0]["deep_params"]
+
+
+def test_sawtooth_data():
+    X, Y = data.sawtooth(3, 9)
+    np.testing.assert_allclose(Y[:, 0], [0, 1, 0, 1, 0, 1, 0, 1, 0])
+    Xr, _ = data.sawtooth(2, 50, seed=1)
+    assert np.all(np.diff(Xr[:, 0]) >= 0) and Xr.min() >= 0 and Xr.max() <= 1
+    with pytest.raises(ValueError):
+        data.sawtooth(0)
+
+
+def test_one_hidden_layer_cannot_beat_the_bend_count():
+    # A one-input ReLU layer with m neurons is a broken line with at most m bends, so it cannot
+    # match T^k with fewer than 2**k - 1 neurons; sawtooth_sizes reports that bound.
+    rows = wd.sawtooth_sizes([3, 6])
+    assert rows[0]["shallow_units"] == 7 and rows[1]["shallow_units"] == 63
+    assert rows[1]["deep_params"] < rows[1]["shallow_params"] / 5
+
+
+def test_deep_vs_fat_sawtooth_runs_small():
+    rows = wd.deep_vs_fat_sawtooth(k=2, width=2, depths=(1, 2), steps=20, seeds=(0,))
+    assert [r["kind"] for r in rows] == ["deep", "deep", "fat"]
+    assert all(np.isfinite(r["rms"]) for r in rows)
+    fig, ax = plt.subplots()
+    wd.plot_deep_vs_fat(ax, rows, "rms", "RMS", "t")
+    plt.close(fig)
+
+
+# --- 4. modularization ---------------------------------------------------------------------------
+
+def test_hair_pictures():
+    X, y = data.hair_pictures([5, 0, 3, 2], seed=0)
+    assert X.shape == (10, 196) and np.bincount(y, minlength=4).tolist() == [5, 0, 3, 2]
+    assert X.min() >= 0 and X.max() <= 1
+    X2, y2 = data.hair_pictures([5, 0, 3, 2], seed=0)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    # long hair has strands: more ink in the lower outer columns than short hair
+    Xc, yc = data.hair_pictures([50, 50, 50, 50], noise=0.0, seed=1)
+    imgs = Xc.reshape(-1, 14, 14)
+    side_ink = imgs[:, 8:12, :4].sum(axis=(1, 2)) + imgs[:, 8:12, -4:].sum(axis=(1, 2))
+    assert side_ink[yc < 2].min() > side_ink[yc >= 2].max()
+    for bad in ([1, 2, 3], [0, 0, 0, 0], [-1, 1, 1, 1]):
+        with pytest.raises(ValueError):
+            data.hair_pictures(bad)
+    assert len(data.HAIR_CLASSES) == 4
+
+
+def test_modularization_small():
+    result = wd.modularization(rare_counts=(0, 3), common=30, seeds=(0,), epochs=2, n_test=10)
+    assert set(result) == {"direct", "oversampled", "modular"}
+    assert result["oversampled"]["rare"][0] is None  # nothing to repeat with 0 examples
+    for r in result.values():
+        for v in r["rare"] + r["all"]:
+            assert v is None or 0 <= v <= 1
+    fig, ax = plt.subplots()
+    wd.plot_modularization(ax, (0, 3), result)
+    plt.close(fig)
+
+
+def test_modular_model_combines_the_attributes():
+    X, y = data.hair_pictures([100, 100, 100, 100], seed=0)
+    models = wd.modular_models(X, y, hidden=16, seed=0, epochs=10)
+    Xt, yt = data.hair_pictures([50] * 4, seed=5)
+    assert np.mean(models["modular"](Xt) == yt) > 0.9
+
+
+# --- 5. logic circuits ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", range(1, 11))
+def test_hand_set_parity_networks(n):
+    X, y = data.parity(n)
+    for build in (wd.two_level_parity, wd.deep_parity, wd.threshold_parity):
+        out = build(n).forward(X)[:, 0]
+        assert np.array_equal(out > 0.5, y.astype(bool))
+        assert np.all(np.minimum(out, 1 - out) < 1e-3)  # every output is 0 or 1, not in between
+    assert wd.units(wd.two_level_parity(n)) == 2 ** (n - 1) + 1
+    assert wd.units(wd.threshold_parity(n)) == n + 1
+    if n & (n - 1) == 0 and n > 1:  # powers of two: no copy units
+        assert wd.units(wd.deep_parity(n)) == 3 * (n - 1)
+
+
+def test_parity_counts_grow_as_claimed():
+    rows = wd.parity_count_rows([4, 8, 12])
+    assert [r["two_level"]["units"] for r in rows] == [9, 129, 2049]
+    assert all(r["deep"]["units"] <= 3 * r["n"] + 3 for r in rows)
+
+
+def test_parity_training_small():
+    rows = wd.parity_training(4, configs=((4, 4),), epochs=2, seeds=(0,))
+    assert [r["kind"] for r in rows] == ["deep", "fat"]
+    assert rows[1]["params"] <= rows[0]["params"]
+
+
+# --- exercise checks -----------------------------------------------------------------------------
+
+def count_params_solution(sizes):
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def test_check_count_params():
+    assert wd.check_count_params(count_params_solution).ok
+    weights_only = wd.check_count_params(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])))
+    assert not weights_only.ok and "biases are missing" in repr(weights_only)
+    every_layer = wd.check_count_params(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + sum(s))
+    assert not every_layer.ok and "inputs have no biases" in repr(every_layer)
+    zero = wd.check_count_params(lambda s: 0)
+    assert not zero.ok and "expected 18" in repr(zero) and "Hint" in repr(zero)
+    crash = wd.check_count_params(lambda s: s.shape)
+    assert not crash.ok and "raised AttributeError" in repr(crash)
+    assert not wd.check_count_params(lambda s: "many").ok
+
+
+def bump_solution(x, left, right, height):
+    return height * (wd.sigmoid(200 * (x - left)) - wd.sigmoid(200 * (x - right)))
+
+
+def test_check_bump():
+    assert wd.check_bump(bump_solution).ok
+    one_step = wd.check_bump(lambda x, l, r, h: h * wd.sigmoid(200 * (x - l)))
+    assert not one_step.ok and "just right of it" in repr(one_step)
+    wrong_sign = wd.check_bump(lambda x, l, r, h: h * (wd.sigmoid(200 * (x - r)) - wd.sigmoid(200 * (x - l))))
+    assert not wrong_sign.ok
+    assert "returned None" in repr(wd.check_bump(lambda x, l, r, h: None))
+    assert "raised" in repr(wd.check_bump(lambda x, l, r, h: 1 / 0))
+    assert "shape" in repr(wd.check_bump(lambda x, l, r, h: 0.0))
+
+
+def xor_solution():
+    return (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, 1.5]),
+            np.array([[1.0, 1.0]]), np.array([-1.5]))
+
+
+def test_check_xor():
+    assert wd.check_xor(xor_solution).ok
+    # OR of (a OR b) and (a AND b): wrong on (1, 1)
+    wrong = wd.check_xor(lambda: (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([-0.5, -1.5]),
+                                  np.array([[1.0, 1.0]]), np.array([-0.5])))
+    assert not wrong.ok and "for input (1, 1) your network outputs 1; XOR is 0" in repr(wrong)
+    transposed = wd.check_xor(lambda: (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1)))
+    assert not transposed.ok and "W2 has shape (2, 1)" in repr(transposed)
+    assert not wd.check_xor(lambda: None).ok
+    assert not wd.check_xor(lambda: (1, 2)).ok
+    assert "raised" in repr(wd.check_xor(lambda: [][0]))
+
+
+def test_check_tent():
+    good = lambda: (np.array([[1.0], [1.0]]), np.array([0.0, -0.5]), np.array([2.0, -4.0]))  # noqa: E731
+    assert wd.check_tent(good).ok
+    half = wd.check_tent(lambda: (np.array([[1.0], [1.0]]), np.array([0.0, -0.5]), np.array([1.0, -1.0])))
+    assert not half.ok and "your two ReLUs give" in repr(half)
+    assert "shape" in repr(wd.check_tent(lambda: (np.ones(2), np.zeros(2), np.ones(2))))
+    assert not wd.check_tent(lambda: "tent").ok
+    assert "raised" in repr(wd.check_tent(lambda: {}["W"]))
+
+
+# --- the full version ----------------------------------------------------------------------------
+
+def test_full_run_writes_settings_and_results(tmp_path):
+    settings = json.loads(json.dumps(wd.FULL_SETTINGS))
+    settings["mnist"].update(depths=[1, 2], epochs=1, seeds=[0], width=4)
+    settings["mnist_784"].update(depths=[1], epochs=1, seeds=[0], width=4)
+    settings["sawtooth"].update(depths=[1, 2], steps=2, seeds=[0])
+    settings["parity"].update(configs=[[2, 2]], epochs=1, seeds=[0])
+    settings["modularization"].update(rare_counts=[0, 1], common=10, seeds=[0], epochs=1)
+    path = tmp_path / "full.json"
+    wd.run_full(settings, path, log=lambda message: None)
+    saved = wd.load_full(path)
+    assert saved["settings"] == settings
+    assert set(saved["results"]) == {"mnist", "mnist_784", "sawtooth", "parity", "modularization"}
+    assert wd.load_full(tmp_path / "missing.json") is None
+
+
+def test_saved_full_run_matches_its_settings():
+    saved = wd.load_full()
+    if saved is None:
+        pytest.skip("no saved full run")
+    assert saved["settings"] == json.loads(json.dumps(wd.FULL_SETTINGS))
+    for row in saved["results"]["mnist"]:
+        assert len(row["errors"]) == len(saved["settings"]["mnist"]["seeds"])
+
+
+def test_main_without_full_prints_help(capsys):
+    assert wd.main([]) == 0
+    assert "--full" in capsys.readouterr().out
