@@ -2,7 +2,8 @@
 
 - digits: scikit-learn's 1,797 8x8 images (shipped inside scikit-learn).
 - MNIST subset: 5,000 28x28 images, 500 a digit, from data/mnist_5k.npz (see data/README.md).
-- synthetic sets made from a seed: a function of one variable, parity bits.
+- synthetic sets made from a seed: a function of one variable, parity bits, the tent-map sawtooth,
+  cartoon heads with two attributes (hair_pictures).
 Images come as float rows X: (n, pixels) in [0, 1] and labels y: (n,) ints 0..9.
 """
 import os

@@ -224,29 +224,38 @@ class Softmax(Layer):
         return self.Y * (dY - np.sum(dY * self.Y, axis=1, keepdims=True))
 
 
+_DEFAULT_SEED = object()  # Dropout(rng=...) not given: seed 0, one stream per layer (see Sequential)
+
+
 class Dropout(Layer):
     """Each unit of the layer before is dropped (set to 0) with probability p in training.
 
     scaling="slides": training keeps a * mask; testing multiplies by (1 - p), which is the
         same as the slides' "all the weights times (1 - p)" on the next layer.
     scaling="inverted": training uses a * mask / (1 - p); testing changes nothing.
-    Both give the same expected output. A new mask is drawn from `rng` on every training forward
-    (a new thinner network for each mini-batch), unless `frozen` is set (for gradient checks).
+    Both give the same expected output. A new mask is drawn from `rng` on every training forward,
+    one row per example (each example of a mini-batch gets its own thinner network; the slides'
+    "resample for each mini-batch" is the case of a mini-batch of one), unless `frozen` is set
+    (for gradient checks). Without `rng`, a Sequential gives each of its Dropout layers its own
+    stream from seed 0, so that two layers never drop the same units.
     """
 
-    def __init__(self, p, *, rng=0, scaling="slides"):
+    def __init__(self, p, *, rng=_DEFAULT_SEED, scaling="slides"):
         super().__init__()
         self.p = _validate.in_range(p, "p", 0, 1, high_open=True, expected=" (a dropout rate)")
         if scaling not in ("slides", "inverted"):
             raise ValueError(f"scaling must be 'slides' or 'inverted', got {scaling!r}")
         self.scaling = scaling
-        self.rng = _validate.rng(rng)
+        self.default_rng = rng is _DEFAULT_SEED
+        self.rng = _validate.rng(0 if self.default_rng else rng)
         self.mask = None
         self.train = None
         self.frozen = False
 
     def forward(self, A, train=False):
         A = np.asarray(A)
+        if not np.issubdtype(A.dtype, np.floating):
+            A = A.astype(np.float64)  # an integer mask cannot hold 1 / (1 - p)
         self.train = train
         if not train:
             return A * self.test_factor if self.test_factor != 1.0 else A
@@ -302,6 +311,11 @@ class Sequential:
                                      f"inputs, the layer before gives {width}")
                 width //= layer.k
         self.n_out = width
+        # Dropout layers left at the default seed get one stream each (seed 0, layer index): the same
+        # seed in every layer would drop the same units in all the layers of the same width.
+        for i, layer in enumerate(self.layers):
+            if isinstance(layer, Dropout) and layer.default_rng:
+                layer.rng = np.random.default_rng([0, i])
 
     @property
     def n_in(self):

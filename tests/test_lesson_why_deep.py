@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dltutor import data, nn, slides  # noqa: E402
+from dltutor import data, slides  # noqa: E402
 from dltutor.lessons import why_deep as wd  # noqa: E402
 
 

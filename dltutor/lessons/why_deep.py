@@ -11,9 +11,10 @@
     wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)
 
 The fuller versions of the experiments (more seeds, more epochs) run from the command line and
-write their results, with the seeds and settings, to data/results/why_deep_full.json:
+write their results, with the seeds and settings, to data/results/why_deep_full.json (about 25
+minutes with one BLAS thread on a busy 2-core machine; the notebook reads that file):
 
-    python -m dltutor.lessons.why_deep --full
+    OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full
 """
 import argparse
 import json
@@ -475,9 +476,9 @@ def plot_modularization(ax, rare_counts, result, title="Accuracy on the rare cla
         xs = [xi for xi, v in zip(x, ys) if v is not None]
         ax.plot(xs, [100 * v for v in ys if v is not None], label=label, **{**plot.style(i), "markevery": 1})
     ax.set_xticks(x, [str(c) for c in rare_counts])
-    ax.set(xlabel="training pictures of boys with long hair (others: 200 a class)",
+    ax.set(xlabel="boys with long hair in training (others: 200)",
            ylabel="test accuracy on boys with long hair (%)", title=title, ylim=(-3, 103))
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", fontsize=8)
     return ax
 
 

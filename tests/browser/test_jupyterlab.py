@@ -119,7 +119,8 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def lab(chromium, tmp_path_factory):
-    """A JupyterLab server on loopback, its root the notebooks folder, its state in a temp dir."""
+    """A JupyterLab server on loopback, its root the notebooks folder, its state in a temp dir.
+    (It asks for chromium first, so that no server starts when the browser is missing.)"""
     home = tmp_path_factory.mktemp("jupyter-home")
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # Agg would hide figures
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
@@ -174,6 +175,16 @@ def wait_until_up(server, url, token, log, timeout=90):
             time.sleep(0.5)
     log.seek(0)
     pytest.fail(f"JupyterLab did not start (exit code {server.poll()}):\n{log.read()[-3000:]}")
+
+
+def shut_down_kernels(url, token):
+    """End the sessions (and kernels) a notebook page started, so that kernels do not pile up."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/sessions", headers=headers)) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        urllib.request.urlopen(urllib.request.Request(
+            f"{url}/api/sessions/{session['id']}", headers=headers, method="DELETE")).close()
 
 
 @pytest.fixture(scope="module")
@@ -285,4 +296,6 @@ def test_notebook_runs_and_renders(notebook, lab, chromium, screenshots):
     finally:
         page.screenshot(path=str(screenshots / f"{notebook.stem}.png"))
         page.close()
-    assert notebook.read_bytes() == before, "the test changed the notebook on disk"
+        shut_down_kernels(url, token)
+    # Autosave is off and nothing here saves: the course's notebooks must stay as they are.
+    assert notebook.read_bytes() == before, "the notebook on disk changed while the test ran"
