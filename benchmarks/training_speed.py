@@ -140,8 +140,9 @@ class PyTorch:
 
 
 class PerExampleLoop:
-    """Backpropagation one example at a time, as in Nielsen's network.py: each example a column
-    vector, its gradient added to the mini-batch's sum, one gradient step per mini-batch."""
+    """Backpropagation one example at a time, as in Nielsen's network.py (update_mini_batch and
+    backprop, line for line, with a softmax and cross-entropy output and the benchmark's dtype):
+    each example a column vector, its gradient added to the mini-batch's sum, one step a batch."""
     name = "per-example loop"
 
     def __init__(self, X, y, dtype, activation, seed, init, batches=3):
@@ -182,8 +183,8 @@ class PerExampleLoop:
         self.biases = [b - (eta / len(mini_batch)) * nb for b, nb in zip(self.biases, nabla_b)]
 
     def backprop(self, x, y):
-        nabla_b = [None] * len(self.biases)
-        nabla_w = [None] * len(self.weights)
+        nabla_b = [np.zeros_like(b) for b in self.biases]  # as network.py has it
+        nabla_w = [np.zeros_like(w) for w in self.weights]
         activation, activations, zs = x, [x], []
         for b, w in zip(self.biases[:-1], self.weights[:-1]):
             z = np.dot(w, activation) + b

@@ -101,7 +101,7 @@ class CrossEntropy:
         delta = Y.copy()
         delta[rows, labels] -= 1.0
         delta /= len(Z)
-        return float(np.mean(-log_y)), delta
+        return float(-log_y.sum() / len(Z)), delta  # = np.mean(-log_y), a few us faster
 
     def __repr__(self):
         return "CrossEntropy()"
