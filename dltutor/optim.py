@@ -78,6 +78,11 @@ class Adagrad(Optimizer):
 
     def rate(self, key):
         """The current learning rate eta_w of each element of parameter `key`."""
+        if key not in self.state:
+            if key not in self.model.params:
+                raise KeyError(f"no parameter {key!r}; the parameters are {sorted(self.model.params)}")
+            raise ValueError(f"Adagrad has no rate for {key!r} yet: eta_w divides by the gradients "
+                             "seen so far, so call step() first")
         root = np.sqrt(self.state[key])
         return np.divide(self.lr, root, out=np.zeros_like(root), where=root > 0)
 
