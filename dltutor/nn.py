@@ -133,7 +133,8 @@ class Sigmoid(Layer):
     def forward(self, Z, train=False):
         Z = np.asarray(Z)
         # sigma(z) = (1 + tanh(z/2)) / 2: the same function, but it never overflows (exp(-z) does
-        # for z < -709) and stays accurate near 0 and 1. Computed in place in one new array A.
+        # for z < -709). Accurate to float rounding in absolute terms: for z < -37 it gives exactly
+        # 0 (the true value is below 1e-16). Computed in place in one new array A.
         A = np.multiply(Z, 0.5)
         np.tanh(A, out=A)
         A += 1.0
