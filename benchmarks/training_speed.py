@@ -2,6 +2,7 @@
 
     python benchmarks/training_speed.py                 # float32 and float64, sigmoid and ReLU
     python benchmarks/training_speed.py --repeats 9     # more timed epochs, steadier medians
+    python benchmarks/training_speed.py --profile       # where dltutor's step spends its time
 
 The same network, 784-500-500-10 (sigmoid or ReLU hidden layers, softmax output with cross
 entropy), trained on the course's MNIST subset (`dltutor.data.load_mnist()`, 5,000 images) by
@@ -244,6 +245,58 @@ class GemmCeiling:
         return self.W[0].dtype.name
 
 
+def profile_dltutor(X, y, dtype, activation, epochs=3, seed=0):
+    """dltutor's training step phase by phase (the same calls fit makes), against the GEMM ceiling:
+    {phase: median milliseconds an epoch}."""
+    X = X.astype(dtype)
+    mine = Dltutor(X, y, dtype, activation, seed)
+    net, opt, cost = mine.net, mine.opt, train.default_cost(mine.net)
+    ceiling = GemmCeiling(X, y, dtype, activation, seed, mine.weights())
+    clock = time.perf_counter
+
+    def one_epoch(epoch):
+        phases = {}
+
+        def lap(name, since):
+            now = clock()
+            phases[name] = phases.get(name, 0.0) + now - since
+            return now
+
+        order = np.random.default_rng(epoch).permutation(len(X))
+        t = clock()
+        for start in range(0, len(X), BATCH):
+            idx = order[start:start + BATCH]
+            A, labels = X[idx], y[idx]
+            t = lap("mini-batch X[idx]", t)
+            for layer in net.layers:
+                A = layer.forward(A, train=True)
+                t = lap(f"forward {type(layer).__name__}", t)
+            _, delta, _ = train._cost_and_delta(net, cost, A, labels, checked=True)
+            t = lap("cost and dC/dz", t)
+            dense = [i for i, layer in enumerate(net.layers) if isinstance(layer, nn.Dense)]
+            for i in range(len(net.layers) - 2, -1, -1):
+                layer = net.layers[i]
+                delta = layer.backward(delta, input_grad=False) if i == dense[0] else layer.backward(delta)
+                t = lap(f"backward {type(layer).__name__}", t)
+            opt.step()
+            t = lap("SGD step", t)
+        return phases
+
+    one_epoch(0)
+    ceiling.epoch()
+    runs, gemm = [], []
+    for epoch in range(1, epochs + 1):
+        gc.collect()
+        start = clock()
+        ceiling.epoch()
+        gemm.append(clock() - start)
+        gc.collect()
+        runs.append(one_epoch(epoch))
+    result = {name: 1e3 * statistics.median(run[name] for run in runs) for name in runs[0]}
+    result["(GEMMs alone)"] = 1e3 * statistics.median(gemm)
+    return result
+
+
 def loop_agrees_with_dltutor(X, y, activation, n=20):
     """Largest relative difference between the per-example loop's mean gradient and dltutor's
     backpropagation on the same weights and examples (float64): ~1e-15 when the loop is right."""
@@ -354,11 +407,14 @@ def main(argv=None):
     parser.add_argument("--pause", type=float, default=0.1,
                         help="seconds between two timed epochs, for idle thread pools (default 0.1)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead: where dltutor's step spends its time, phase by phase")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 
     use_torch = not args.no_torch and torch_available()
+    import sklearn.neural_network  # noqa: F401  (loads scipy's BLAS too, before the limits are set)
     limits = threadpool_limits(args.threads) if args.threads else None
     if use_torch:
         import torch
@@ -376,6 +432,19 @@ def main(argv=None):
     print(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
     print(f"data: load_mnist() {X.shape}, {args.repeats} timed epochs after a warm-up epoch; "
           f"the per-example loop {args.loop_batches} mini-batches a round", flush=True)
+    if args.profile:
+        for dtype_name in args.dtypes:
+            for activation in args.activations:
+                phases = profile_dltutor(X, y, np.dtype(dtype_name).type, activation, args.repeats)
+                gemm = phases.pop("(GEMMs alone)")
+                total = sum(phases.values())
+                print(f"\n{dtype_name}, {activation}: an epoch {total:.0f} ms, its GEMMs alone {gemm:.0f} ms "
+                      f"({gemm / total:.0%}); by phase (forward and backward Dense include their GEMMs):")
+                for name, ms in sorted(phases.items(), key=lambda item: -item[1]):
+                    print(f"  {name:<20} {ms:7.1f} ms  {ms / total:6.1%}")
+        if limits is not None:
+            limits.restore_original_limits()
+        return
     for activation in args.activations:
         print(f"per-example loop, {activation}: its gradient differs from dltutor's by "
               f"{loop_agrees_with_dltutor(X, y, activation):.1e} (relative, float64)")
