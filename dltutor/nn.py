@@ -132,13 +132,15 @@ class Sigmoid(Layer):
 
     def forward(self, Z, train=False):
         Z = np.asarray(Z)
-        # sigma(z) = (1 + tanh(z/2)) / 2: the same function, but it never overflows (exp(-z) does
-        # for z < -709). Accurate to float rounding in absolute terms: for z < -37 it gives exactly
-        # 0 (the true value is below 1e-16). Computed in place in one new array A.
-        A = np.multiply(Z, 0.5)
-        np.tanh(A, out=A)
+        # sigma(z) = 1 / (1 + e^-z), computed in place in one new array A. For z below about -709
+        # (float32: -88) e^-z overflows to inf and 1 / inf = 0, the right limit: the overflow is
+        # expected, so it is not reported (nor e^-z rounding to 0 for large z). Unlike (1 + tanh(z/2)) / 2,
+        # this keeps its relative accuracy for very negative z, and numpy's exp is vectorized.
+        A = np.negative(Z, dtype=Z.dtype if np.issubdtype(Z.dtype, np.floating) else np.float64)
+        with np.errstate(over="ignore", under="ignore"):
+            np.exp(A, out=A)
         A += 1.0
-        A *= 0.5
+        np.reciprocal(A, out=A)
         self.A = A
         return A
 
