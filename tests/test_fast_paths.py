@@ -21,21 +21,56 @@ class PlainSequential(nn.Sequential):
         return super().backward(dY, skip_last=skip_last)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("activation", [nn.Sigmoid, nn.ReLU])
-def test_fit_fast_path_equals_the_plain_path_bit_for_bit(dtype, activation, rng):
+def _fit_both(dtype, activation, make_optimizer, rng):
     X, y = rng.standard_normal((50, 6)), rng.integers(0, 3, 50)
     fast = _net(dtype, activation)
     plain = PlainSequential(*_net(dtype, activation).layers)
-    h_fast = train.fit(fast, X, y, optimizer=optim.SGD(fast, lr=0.3), epochs=3, batch_size=8, verbose=False,
-                       evaluate_train=False)
-    h_plain = train.fit(plain, X, y, optimizer=optim.SGD(plain, lr=0.3), epochs=3, batch_size=8, verbose=False,
-                        evaluate_train=False)
+    kwargs = dict(epochs=3, batch_size=8, verbose=False, evaluate_train=False)
+    h_fast = train.fit(fast, X, y, optimizer=make_optimizer(fast), **kwargs)
+    h_plain = train.fit(plain, X, y, optimizer=make_optimizer(plain), **kwargs)
+    return fast, plain, h_fast, h_plain
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", [nn.Sigmoid, nn.ReLU])
+@pytest.mark.parametrize("make_optimizer", [lambda net: optim.SGD(net, lr=0.3, momentum=0.5),
+                                            lambda net: optim.Adam(net, lr=0.01)], ids=["momentum", "adam"])
+def test_fit_fast_path_equals_the_plain_path_bit_for_bit(dtype, activation, make_optimizer, rng):
+    fast, plain, h_fast, h_plain = _fit_both(dtype, activation, make_optimizer, rng)
     assert h_fast["cost"] == h_plain["cost"]
     for key, value in fast.params.items():
         assert value.dtype == dtype
         np.testing.assert_array_equal(value, plain.params[key])
         np.testing.assert_array_equal(fast.grads[key], plain.grads[key])
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-4), (np.float64, 1e-11)])
+@pytest.mark.parametrize("activation", [nn.Sigmoid, nn.ReLU])
+def test_plain_sgd_backpropagating_eta_times_the_gradient_takes_the_same_steps(dtype, rtol, activation, rng):
+    # For plain SGD fit backpropagates eta * dC/dy and subtracts the grads directly: the same steps
+    # up to rounding (eta * (delta^T a) versus (eta * delta)^T a), and net.grads afterwards hold the
+    # last mini-batch's gradient, as on the plain path.
+    fast, plain, h_fast, h_plain = _fit_both(dtype, activation, lambda net: optim.SGD(net, lr=0.3), rng)
+    np.testing.assert_allclose(h_fast["cost"], h_plain["cost"], rtol=rtol)
+    assert h_fast["cost"][-1] < h_fast["cost"][0]
+    for key, value in fast.params.items():
+        assert value.dtype == dtype and fast.grads[key].dtype == dtype
+        scale = np.abs(plain.params[key]).max()
+        np.testing.assert_allclose(value, plain.params[key], rtol=0, atol=rtol * scale)
+        scale = np.abs(plain.grads[key]).max()
+        np.testing.assert_allclose(fast.grads[key], plain.grads[key], rtol=0, atol=10 * rtol * scale)
+
+
+def test_sgd_step_with_grads_times_lr_subtracts_the_grads(rng):
+    layer = nn.Dense(3, 2, rng=rng)
+    before = layer.W.copy()
+    layer.grads["W"][...] = rng.standard_normal((2, 3))
+    opt = optim.SGD(layer, lr=0.5)
+    opt.step(grads_times_lr=True)
+    np.testing.assert_array_equal(layer.W, before - layer.grads["W"])
+    assert opt.t == 1
+    with pytest.raises(ValueError, match="plain SGD"):
+        optim.SGD(layer, lr=0.5, momentum=0.9).step(grads_times_lr=True)
 
 
 def test_backward_without_input_gradient_fills_the_same_grads(rng):
