@@ -1,4 +1,4 @@
-"""Notebook 06's lesson module: the slides' Adagrad table, the error-surface experiments, the
+"""Notebook 07's lesson module: the slides' Adagrad table, the error-surface experiments, the
 learning-rate experiments, the widgets, the MNIST comparison helpers and the exercise checks."""
 import matplotlib
 

@@ -1,4 +1,4 @@
-"""Tests of the helpers, widgets and exercise checkers of notebook 07 (dropout)."""
+"""Tests of the helpers, widgets and exercise checkers of notebook 08 (dropout)."""
 import itertools
 
 import numpy as np

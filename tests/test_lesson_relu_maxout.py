@@ -1,4 +1,4 @@
-"""Tests of notebook 05's lesson module: helpers, widgets and exercise checkers."""
+"""Tests of notebook 06's lesson module: helpers, widgets and exercise checkers."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""Notebook 04's lesson module: the slides' table, the hand-set networks, the experiments (small),
+"""Notebook 05's lesson module: the slides' table, the hand-set networks, the experiments (small),
 the widget and the exercise checks."""
 import json
 

@@ -1,4 +1,4 @@
-"""Notebook 06, adaptive learning rates: error surfaces, rate experiments, widgets and exercise checks.
+"""Notebook 07, adaptive learning rates: error surfaces, rate experiments, widgets and exercise checks.
 
 The optimizers themselves are the package's (`dltutor.optim`); this module only drives them:
 on a two-parameter error surface (`descend`), on a single parameter fed a chosen gradient

@@ -1,4 +1,4 @@
-"""Notebook 07, dropout (Part III of the tutorial): drawings of thinned networks, the test-time
+"""Notebook 08, dropout (Part III of the tutorial): drawings of thinned networks, the test-time
 network, the exact ensemble average over every mask, the overfitting experiment, the widgets and
 the exercise checkers.
 

@@ -1,4 +1,4 @@
-"""Notebook 05, ReLU and maxout: widgets, experiment helpers and exercise checkers.
+"""Notebook 06, ReLU and maxout: widgets, experiment helpers and exercise checkers.
 
 Part III of the tutorial: the recipe of deep learning, "New Activation Function", ReLU (and its
 four reasons), a ReLU network as a thinner linear network, and maxout.
@@ -18,9 +18,9 @@ STEPS = (MODIFY, OVERFIT, DONE)
 ADVICE = {
     MODIFY: ("Not good on the TRAINING data yet. Do not blame overfitting: change how the network "
              "is built or trained, e.g. a new activation function (ReLU, maxout: this notebook) "
-             "or an adaptive learning rate (notebook 06). Then train again."),
+             "or an adaptive learning rate (notebook 07). Then train again."),
     OVERFIT: ("Good on the training data but not on the TESTING data: this is overfitting. "
-              "Prevent it, e.g. with dropout (notebook 07) or more training data, "
+              "Prevent it, e.g. with dropout (notebook 08) or more training data, "
               "then go back and check the training data again."),
     DONE: "Good on the training data and on the testing data: done.",
 }

@@ -1,4 +1,4 @@
-"""Notebook 04, why deep: the experiments, figures, widgets and exercise checks of Part II.
+"""Notebook 05, why deep: the experiments, figures, widgets and exercise checks of Part II.
 
     from dltutor.lessons import why_deep as wd
     wd.wer_rows(), wd.plot_wer(ax)                      # the slides' table, with parameter counts
@@ -795,7 +795,7 @@ def load_full(path=RESULTS):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.why_deep",
-                                     description="Notebook 04's experiments, in their fuller form.")
+                                     description="Notebook 05's experiments, in their fuller form.")
     parser.add_argument("--full", action="store_true", help="run every experiment with more seeds and epochs")
     parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
     args = parser.parse_args(argv)
