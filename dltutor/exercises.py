@@ -1,18 +1,39 @@
-"""Checks for the "your turn" exercises: a check says what is right, or what is wrong and a hint.
+"""Checks for the "your turn" exercises, in steps: what is wrong first, the formula and the
+solution only when the learner asks.
 
-A lesson's checker collects problems and returns `feedback(problems, hint)`:
+An exercise is a table, not control flow: a reference answer, the cases to try, and the typical
+mistakes, each a wrong function that the learner's answer can be recognised by.
 
-    def check_softmax(fn):
-        problems = []
-        problem = expect_close("softmax([3, 1, -3])", fn([3, 1, -3]), [0.88, 0.12, 0.0], atol=0.01)
-        ...
-        return feedback(problems, hint="subtract max(z) before exp")
+    check_softmax = Exercise(
+        "softmax(z)",
+        reference=lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(),
+        cases=[Case("z = (3, 1, -3)", [3.0, 1.0, -3.0]), Case("z = (1000, 0)", [1000.0, 0.0])],
+        mistakes=[Mistake("exp(z) overflows for z > 709", like=naive_softmax,
+                          nudge="softmax does not change if you subtract one number from every z_i")],
+        nudge="each output is e^z_i divided by the sum of all of them",
+        formula="y_i = e^(z_i - max z) / sum_j e^(z_j - max z)",
+        solution="def softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e)")
+
+    check_softmax(softmax)            # level 1: the first failing case, the mistake named, a nudge
+    check_softmax(softmax, hint=2)    # ... and the formula
+    check_softmax(softmax, hint=3)    # ... and the solution
+    f = check_softmax.use(softmax, fallback=nn.softmax)   # the learner's, once it passes; else the package's
+
+Answers are compared with a tolerance that fits their dtype (float32 answers are fine), after
+turning lists and tuples into arrays, so a loop, a list or a vectorised answer all pass.
 """
 import numpy as np
 
+#: (rtol, atol) for an answer of this precision: float32 keeps about 7 significant digits.
+TOLERANCE = {np.dtype(np.float64): (1e-7, 1e-10), np.dtype(np.float32): (2e-5, 1e-6)}
+
+
+class NotDone(Exception):
+    """Raised by a placeholder: the learner has not written the answer yet."""
+
 
 class Feedback:
-    """What a check found. Shown as text; `ok` is True when nothing was wrong."""
+    """What a check found. Shown as text; `ok` (and bool) is True when nothing was wrong."""
 
     def __init__(self, problems, hint=None, success="Correct"):
         self.problems = [p for p in problems if p]
@@ -31,30 +52,188 @@ class Feedback:
             return f"✅ {self.success}"
         lines = ["❌ Not yet:"] + [f"  - {p}" for p in self.problems]
         if self.hint:
-            lines.append(f"Hint: {self.hint}")
+            lines.append(self.hint)
         return "\n".join(lines)
 
 
+class Case:
+    """One input to try: `label` says it in words (e.g. "z = (1000, 0)"), `args` are passed to the
+    learner's function. `want` is the right answer; None: the exercise's reference computes it."""
+
+    def __init__(self, label, *args, want=None):
+        self.label, self.args, self.want = label, args, want
+
+
+class Mistake:
+    """A typical wrong answer, recognised when the learner's result matches what `like(*args)`
+    gives (or when `when(got, case)` is True). `name` says what the learner did; `nudge` what to
+    think about, without the answer."""
+
+    def __init__(self, name, like=None, when=None, nudge=""):
+        if (like is None) == (when is None):
+            raise ValueError("a Mistake needs exactly one of like= (a wrong function) or when= (a test)")
+        self.name, self.like, self.when, self.nudge = name, like, when, nudge
+
+    def matches(self, got, case, compare):
+        if self.when is not None:
+            try:
+                return bool(self.when(got, case))
+            except Exception:  # a test written for another shape of answer: not this mistake
+                return False
+        try:
+            wrong = self.like(*case.args)
+        except Exception:
+            return False
+        return compare(got, wrong) is None
+
+
+class Exercise:
+    """A checker: call it with the learner's function (or value) to get Feedback.
+
+    reference(*args): the right answer for a case. cases: the Cases, the slides' own first.
+    mistakes: Mistakes, the most common first. nudge: level 1, no answer in it. formula: level 2.
+    solution: level 3, the code. rtol, atol: widen the dtype's tolerance where the formula allows
+    it (e.g. an eps of up to 1e-6). outputs: names of the parts when the answer is a tuple.
+    is_function=False: the learner gives a value (a number, a list), not a function.
+    """
+
+    def __init__(self, what, reference, cases, mistakes=(), nudge="", formula="", solution="",
+                 rtol=0.0, atol=0.0, outputs=None, is_function=True, success="Correct"):
+        self.what, self.reference, self.cases = what, reference, list(cases)
+        self.mistakes, self.nudge, self.formula = list(mistakes), nudge, formula
+        self.solution_code, self.rtol, self.atol = solution, rtol, atol
+        self.outputs, self.is_function, self.success = outputs, is_function, success
+
+    # -- comparing ------------------------------------------------------------------------------
+    def compare(self, got, want):
+        """None when `got` matches `want`; else a sentence saying how it differs."""
+        if isinstance(want, tuple):
+            names = self.outputs or [f"part {i + 1}" for i in range(len(want))]
+            if not isinstance(got, (tuple, list)) or len(got) != len(want):
+                return f"should return {len(want)} things ({', '.join(names)}), got {_describe(got)}"
+            for name, g, w in zip(names, got, want):
+                problem = self.compare(g, w)
+                if problem:
+                    return f"{name}: {problem}"
+            return None
+        if got is None:
+            return "returned None: did you forget `return`?"
+        try:
+            got_arr = np.asarray(got)
+            values = got_arr.astype(np.float64)
+        except (TypeError, ValueError):
+            return f"should be numbers, got {_describe(got)}"
+        want_arr = np.asarray(want, dtype=np.float64)
+        if values.shape != want_arr.shape:
+            return f"has shape {values.shape}, expected {want_arr.shape}"
+        if not np.all(np.isfinite(values)) and np.all(np.isfinite(want_arr)):
+            return f"contains NaN or inf: {_show(values)}"
+        rtol, atol = TOLERANCE.get(got_arr.dtype, TOLERANCE[np.dtype(np.float64)])
+        rtol, atol = max(rtol, self.rtol), max(atol, self.atol)
+        if not np.allclose(values, want_arr, rtol=rtol, atol=atol, equal_nan=True):
+            return f"is {_show(values, want_arr)}, expected {_show(want_arr, values)}"
+        return None
+
+    # -- checking -------------------------------------------------------------------------------
+    def __call__(self, answer, hint=1):
+        """Feedback on `answer`; hint=2 adds the formula, hint=3 the solution."""
+        for case in self.cases:
+            want = case.want if case.want is not None else self.reference(*case.args)
+            got, error = self._run(answer, case)
+            if error == "not done":
+                return Feedback([f"{self.what} is not written yet: replace the placeholder "
+                                 "(`...` or `raise NotDone`) with your code, then run this check again"],
+                                self._hint(hint, None))
+            problem = error or self.compare(got, want)
+            if problem:
+                mistake = None if error else next(
+                    (m for m in self.mistakes if m.matches(got, case, self.compare)), None)
+                where = f"for {case.label}: " if case.label else ""
+                text = f"{self.what} {where}{problem}"
+                if mistake is not None:
+                    text += f". It looks like {mistake.name}"
+                return Feedback([text], self._hint(hint, mistake))
+        return Feedback([], success=self.success)
+
+    def _run(self, answer, case):
+        if not self.is_function:
+            return (None, "not done") if answer is Ellipsis else (answer, None)
+        if not callable(answer):
+            return None, f"should be a function, got {_describe(answer)}"
+        args = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case.args]
+        try:
+            got = answer(*args)
+        except (NotDone, NotImplementedError):
+            return None, "not done"
+        except Exception as exc:  # the learner's code: report it, don't crash the check
+            return None, f"raised {type(exc).__name__}: {exc}"
+        if got is Ellipsis:
+            return None, "not done"
+        return got, None
+
+    def _hint(self, level, mistake):
+        nudge = mistake.nudge if mistake is not None and mistake.nudge else self.nudge
+        lines = [f"Nudge: {nudge}"] if nudge else []
+        if level >= 2 and self.formula:
+            lines.append(f"Formula: {self.formula}")
+        if level >= 3 and self.solution_code:
+            lines.append("Solution:\n" + self.solution_code)
+        elif level < 3:
+            more = "the formula" if level < 2 and self.formula else "the solution"
+            lines.append(f"(For {more}, run the check again with hint={level + 1}.)")
+        return "\n".join(lines)
+
+    def solution(self):
+        """The solution, as text (what hint=3 shows)."""
+        return self.solution_code
+
+    def use(self, answer, fallback, name=None):
+        """The learner's answer if it passes the check; else `fallback`, saying so."""
+        if self(answer).ok:
+            return answer
+        print(f"Your {name or self.what} does not pass its check yet, so the cells below use the "
+              f"package's version instead. Come back to it when you like.")
+        return fallback
+
+
+def _describe(value):
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}" if len(text) <= 60 else type(value).__name__
+
+
+def _show(values, other=None):
+    """values rounded to enough digits to see where they differ from `other` (4 to 10)."""
+    values = np.asarray(values, dtype=np.float64)
+    digits = 4
+    if other is not None and np.shape(other) == values.shape:
+        with np.errstate(invalid="ignore"):
+            while digits < 10 and np.array_equal(_round(values, digits), _round(np.asarray(other), digits)):
+                digits += 1
+    if values.ndim == 0:
+        return f"{float(values):.{digits}g}"
+    with np.printoptions(precision=digits, suppress=False, threshold=12, edgeitems=3):
+        return np.array2string(values, separator=", ")
+
+
+def _round(x, digits):
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(x == 0, 1, x)))))
+    return np.round(x * scale) / scale
+
+
+# ---------------------------------------------------------------------------------------------
+# The building blocks that checkers written before the table existed still use
+# ---------------------------------------------------------------------------------------------
+
 def feedback(problems, hint=None, success="Correct"):
-    return Feedback(problems, hint, success)
+    return Feedback(problems, f"Nudge: {hint}" if hint else None, success)
 
 
 def expect_close(what, got, want, atol=1e-6, rtol=0.0):
     """None when `got` matches `want` (same shape, close values); else a sentence saying how not."""
-    if got is None:
-        return f"{what} returned None; did you forget `return`?"
-    try:
-        got_arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"{what} should be numbers, got {type(got).__name__}"
-    want_arr = np.asarray(want, dtype=np.float64)
-    if got_arr.shape != want_arr.shape:
-        return f"{what} has shape {got_arr.shape}, expected {want_arr.shape}"
-    if not np.all(np.isfinite(got_arr)):
-        return f"{what} contains NaN or inf: {np.round(got_arr, 4)}"
-    if not np.allclose(got_arr, want_arr, atol=atol, rtol=rtol):
-        return f"{what} is {np.round(got_arr, 4)}, expected {np.round(want_arr, 4)}"
-    return None
+    problem = Exercise(what, None, [], atol=atol, rtol=rtol).compare(got, want)
+    return f"{what} {problem}" if problem else None
 
 
 def call(what, fn, *args):
