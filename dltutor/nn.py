@@ -129,6 +129,11 @@ def _as_input(X, n_in, dtype):
     return _validate.as_batch(X, "X", n_in, dtype=dtype)
 
 
+def sigmoid(Z):
+    """sigma(z) = 1 / (1 + e^-z), elementwise, for an array of any shape (or a number)."""
+    return Sigmoid().forward(Z)
+
+
 class Sigmoid(Layer):
     """a = sigma(z) = 1 / (1 + e^-z), elementwise."""
 
