@@ -131,7 +131,8 @@ def _as_input(X, n_in, dtype):
 
 def sigmoid(Z):
     """sigma(z) = 1 / (1 + e^-z), elementwise, for an array of any shape (or a number)."""
-    return Sigmoid().forward(Z)
+    Z = np.asarray(Z)
+    return Sigmoid().forward(Z.reshape(1, -1)).reshape(Z.shape)  # a 0-d array becomes a row first
 
 
 class Sigmoid(Layer):
