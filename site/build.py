@@ -3,15 +3,21 @@
     python site/build.py slides [NOTEBOOK ...] [--out DIR]   # reveal.js decks, site/_build/slides
     python site/build.py site   [NOTEBOOK ...] [--out DIR]   # HTML pages,      site/_build/site
 
-NOTEBOOK defaults to every notebooks/*.ipynb. Nothing is executed: the pages show the outputs
-stored in the notebooks, widgets included (from the widget state the notebook stores). In a deck,
-a cell's `metadata.slideshow.slide_type` (slide, subslide, fragment, skip, notes) chooses slides;
-a notebook without it becomes a single scrolling slide.
+    python site/build.py vendor                             # refresh site/vendor/ (needs npm)
 
-nbconvert's pages load require.js, jquery, MathJax, reveal.js and the widget renderer from CDNs.
-Here they load local copies, fetched once with npm (site/package.json and its lock pin them) into
-site/vendor/ and copied beside the pages, so an output folder works opened from disk or served,
-with no network. After building, every page is checked: a page that loads a script, style sheet,
+NOTEBOOK defaults to every notebooks/*.ipynb. Nothing is executed: the pages show the outputs
+stored in the notebooks. A page has no kernel, so a widget would only look alive: each one is
+shown as the picture it stored, captioned as a static picture of a figure that is live in
+JupyterLab. In a deck (1280 x 720), a cell's `metadata.slideshow.slide_type` (slide, subslide,
+fragment, skip, notes) chooses slides. Links to another notebook point at its page or deck;
+images get their alternative text from the cell's `metadata.caption`, else from the markdown
+just above them.
+
+nbconvert's pages load require.js, jquery, MathJax and reveal.js from CDNs. Here they load local
+copies kept in site/vendor/ (only the files the pages load, with their licences) and copied beside
+the pages, so an output folder works opened from disk or served, with no network, and building
+needs no npm. `build.py vendor` refreshes those files from the npm registry (site/package.json
+and its lock pin the versions). After building, every page is checked: a page that loads a script, style sheet,
 image or frame from another host (http://, https:// or //), or refers to a local file that is
 not there, fails the build. Links a reader may click (<a href="https://...">) are fine.
 
@@ -32,11 +38,10 @@ from pathlib import Path
 
 SITE = Path(__file__).resolve().parent
 ROOT = SITE.parent
-VENDOR = SITE / "vendor"
-NODE_MODULES = VENDOR / "node_modules"
+VENDOR = SITE / "vendor"  # the files the pages load, committed; `build.py vendor` refreshes them
 MARKER = ".site-build"  # marks an output folder this script may wipe and rebuild
 
-# What the pages need from node_modules, copied to <out>/vendor/<name>. Only the files the
+# What the pages need from the npm packages, kept in site/vendor/<name>. Only the files the
 # pages load (MathJax alone is 70 MB; its CommonHTML output with TeX fonts is what nbconvert's
 # configuration, TeX-AMS_CHTML-full, uses).
 COPY = {
@@ -45,7 +50,6 @@ COPY = {
     "reveal.js/dist": "reveal.js/dist",
     "reveal.js/plugin/notes": "reveal.js/plugin/notes",
     "reveal.js/LICENSE": "reveal.js/LICENSE",
-    "html-manager": "@jupyter-widgets/html-manager/dist",  # embed-amd.js and its fonts
     "mathjax/MathJax.js": "mathjax/MathJax.js",
     "mathjax/LICENSE": "mathjax/LICENSE",
     "mathjax/config/TeX-AMS_CHTML-full.js": "mathjax/config/TeX-AMS_CHTML-full.js",
@@ -64,27 +68,34 @@ URLS = {
     "HTMLExporter.require_js_url": "vendor/require.js",
     "HTMLExporter.jquery_url": "vendor/jquery.min.js",
     "HTMLExporter.mathjax_url": "vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
-    "HTMLExporter.widget_renderer_url": "vendor/html-manager/embed-amd.js",
     "SlidesExporter.reveal_url_prefix": "vendor/reveal.js",
 }
 
 
-def fetch_vendor():
-    """npm ci into site/vendor/ unless it already holds what site/package-lock.json pins."""
-    lock = SITE / "package-lock.json"
-    if (NODE_MODULES / ".package-lock.json").exists() and (VENDOR / lock.name).exists() \
-            and filecmp.cmp(lock, VENDOR / lock.name, shallow=False):
-        return
+def refresh_vendor():
+    """npm ci the pinned packages into a temporary folder, then keep only the files in COPY."""
+    import tempfile
+
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("npm not found: the build fetches reveal.js, MathJax and friends with it "
-                 "(apt-get install -y npm)")
-    VENDOR.mkdir(exist_ok=True)
-    shutil.copy(SITE / "package.json", VENDOR)
-    shutil.copy(lock, VENDOR)
-    # --ignore-scripts: only files are needed, no package runs code at install time.
-    subprocess.run([npm, "ci", "--prefix", str(VENDOR), "--no-audit", "--no-fund",
-                    "--ignore-scripts", "--loglevel=error"], check=True)
+        sys.exit("npm not found: refreshing site/vendor/ fetches the pinned packages with it "
+                 "(apt-get install -y npm). Building the pages does not need it.")
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(SITE / "package.json", tmp)
+        shutil.copy(SITE / "package-lock.json", tmp)
+        # --ignore-scripts: only files are needed, no package runs code at install time.
+        subprocess.run([npm, "ci", "--prefix", tmp, "--no-audit", "--no-fund",
+                        "--ignore-scripts", "--loglevel=error"], check=True)
+        if VENDOR.exists():
+            shutil.rmtree(VENDOR)
+        for name, source in COPY.items():
+            source, target = Path(tmp) / "node_modules" / source, VENDOR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=SKIP)
+            else:
+                shutil.copy(source, target)
+    print(f"vendor: {sum(1 for f in VENDOR.rglob('*') if f.is_file())} files in {VENDOR}")
 
 
 def prepare(out, kind):
@@ -95,20 +106,22 @@ def prepare(out, kind):
         shutil.rmtree(out)
     (out / "vendor").mkdir(parents=True)
     (out / MARKER).touch()
-    for name, source in COPY.items():
+    for name in COPY:
         if kind == "site" and name.startswith("reveal.js"):
             continue  # only decks use reveal.js
-        source, target = NODE_MODULES / source, out / "vendor" / name
+        source, target = VENDOR / name, out / "vendor" / name
+        if not source.exists():
+            sys.exit(f"{source} is missing: run `python site/build.py vendor` (needs npm)")
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target, ignore=SKIP, dirs_exist_ok=True)
+            shutil.copytree(source, target, dirs_exist_ok=True)
         else:
             shutil.copy(source, target)
 
 
-def convert(kind, notebooks, out):
-    """nbconvert (as `jupyter nbconvert --to slides|html` with the options below, in process:
-    one import of nbconvert for every notebook and the index), pages pointed at the local copies."""
+def exporter_for(kind):
+    """nbconvert's exporter (as `jupyter nbconvert --to slides|html` with the options below),
+    its pages pointed at the local copies."""
     from nbconvert import HTMLExporter, SlidesExporter
     from traitlets.config import Config
 
@@ -116,14 +129,122 @@ def convert(kind, notebooks, out):
     for option, value in URLS.items():
         exporter, trait = option.split(".")
         config[exporter][trait] = value
-    # Tall slides scroll rather than clip. The theme is reveal.js's own default: most other
-    # themes @import their fonts from Google.
-    config.SlidesExporter.update(reveal_scroll=True, reveal_theme="white")
-    exporter = (SlidesExporter if kind == "slides" else HTMLExporter)(
+    # A projector's 16:9 slide. The theme is reveal.js's own default: most other themes @import
+    # their fonts from Google.
+    config.SlidesExporter.update(reveal_width="1280", reveal_height="720", reveal_scroll=False,
+                                 reveal_theme="white")
+    return (SlidesExporter if kind == "slides" else HTMLExporter)(
         config=config, template_file=str(SITE / "offline.html.j2"))
+
+
+def page_of(exporter, nb, built):
+    """One notebook (a NotebookNode, changed in place) as a page; `built`: the stems of the
+    notebooks built beside it, which its links may point at."""
+    static_widgets(nb)
+    alt_texts(nb)
+    if exporter.file_extension == ".slides.html":
+        deck_only(nb)
+    page, _ = exporter.from_notebook_node(nb)
+    return relink(page, built, exporter.file_extension)
+
+
+def convert(kind, notebooks, out):
+    """Every notebook as a page (in process: one import of nbconvert for all of them)."""
+    import nbformat
+
+    exporter = exporter_for(kind)
+    built = {notebook.stem for notebook in notebooks}
     for notebook in notebooks:
-        page, _ = exporter.from_filename(str(notebook))
+        page = page_of(exporter, nbformat.read(notebook, as_version=4), built)
         (out / (notebook.stem + exporter.file_extension)).write_text(page, encoding="utf-8")
+
+
+def deck_only(nb, keep_lines=12):
+    """What a deck leaves out, as tools/fit_slides.py marked it: text output past `keep_lines`
+    lines in a cell tagged deck-trim-output (the page and the notebook keep it all). The code of
+    a cell tagged deck-hide-input is hidden by the deck's style sheet (its output stays)."""
+    for cell in nb.cells:
+        if "deck-trim-output" in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    lines = output["text"].splitlines()
+                    if len(lines) > keep_lines:
+                        output["text"] = "\n".join(lines[:keep_lines] + [
+                            f"... ({len(lines) - keep_lines} more lines in the notebook)"]) + "\n"
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def static_widgets(nb):
+    """Each widget view becomes the picture it stored, with its controls' start values and a
+    caption saying it is live in JupyterLab; the widget state (and its renderer) is dropped."""
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                output["data"] = {"text/html": static_widget(view["model_id"], state)}
+
+
+def widget_parts(model_id, state, seen=None):
+    """(model name, state, buffers) of a widget and every widget inside it, in display order."""
+    seen = set() if seen is None else seen
+    model = state.get(model_id)
+    if model is None or model_id in seen:
+        return []
+    seen.add(model_id)
+    parts = [(model["model_name"], model["state"], model.get("buffers", []))]
+    for child in model["state"].get("children", []):
+        parts += widget_parts(child.removeprefix("IPY_MODEL_"), state, seen)
+    return parts
+
+
+def static_widget(model_id, state):
+    images, controls, texts = [], [], []
+    for name, values, buffers in widget_parts(model_id, state):
+        if name == "ImageModel":
+            images += [b["data"] for b in buffers if b.get("path") == ["value"]]
+        elif name == "HTMLModel" and values.get("value"):
+            texts.append(re.sub(r"<[^>]+>", "", values["value"]).strip())
+        elif "description" in values and ("value" in values or "index" in values):
+            labels = values.get("_options_labels")
+            value = labels[values["index"]] if labels and values.get("index") is not None \
+                else values.get("value")
+            controls.append(f"{values['description']} = {value}")
+    caption = " ".join(texts)
+    alt = caption or "the figure at its start"
+    parts = [f'<img src="data:image/png;base64,{b}" alt="{html.escape(alt, quote=True)}">'
+             for b in images]
+    start = f" Shown at its start: {html.escape('; '.join(controls))}." if controls else ""
+    note = (f"<figcaption><strong>A static picture of an interactive figure.</strong>{start} "
+            "Run the notebook in JupyterLab to move its controls.</figcaption>")
+    text = f"<p class='widget-caption'>{html.escape(caption)}</p>" if caption else ""
+    return f'<figure class="static-widget">{"".join(parts)}{text}{note}</figure>'
+
+
+def alt_texts(nb):
+    """Alternative text for every image: the cell's metadata.caption, else the first sentence
+    of the markdown just above it (what the notebook says the figure shows)."""
+    above = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = re.sub(r"[#*`$\\]|\[([^\]]*)\]\([^)]*\)", r"\1", cell.source)
+            above = re.split(r"(?<=[.:!?])\s", " ".join(text.split()), maxsplit=1)[0][:300]
+            continue
+        caption = cell.metadata.get("caption") or above
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}) and caption:
+                output.setdefault("metadata", {})["alt"] = caption
+
+
+def relink(page, built, suffix):
+    """Links to a notebook that is built point at its page (or deck); others stay as written."""
+    def repl(match):
+        stem, anchor = match.group(2), match.group(3) or ""
+        return f"{match.group(1)}{stem}{suffix}{anchor}" if stem in built else match.group(0)
+    return re.sub(r'(href=")(?:\./)?([\w-]+)\.ipynb(#[^"]*)?', repl, page)
 
 
 def summary(notebook):
@@ -234,7 +355,6 @@ def problems(out):
 
 
 def build(kind, notebooks, out):
-    fetch_vendor()
     prepare(out, kind)
     convert(kind, notebooks, out)
     if kind == "slides":
@@ -249,11 +369,13 @@ def build(kind, notebooks, out):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=["slides", "site"])
+    parser.add_argument("kind", choices=["slides", "site", "vendor"])
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="notebooks to build (default: every notebooks/*.ipynb)")
     parser.add_argument("--out", type=Path, help="output folder (default: site/_build/KIND)")
     args = parser.parse_intermixed_args(argv)  # notebooks before or after --out
+    if args.kind == "vendor":
+        return refresh_vendor()
     notebooks = sorted(args.notebooks or (ROOT / "notebooks").glob("*.ipynb"))
     if not notebooks:
         sys.exit("no notebooks to build")
