@@ -576,7 +576,7 @@ check_next_step = _Exercise(
         exercises.Mistake("the target fixed at 0.9 instead of the argument `target`", like=_fixed_target,
                           nudge="use the target you are given"),
     ],
-    nudge="ask the recipe's two questions in the slides' order, and return as soon as one answer is no",
+    nudge="ask the recipe's two questions in the slides' order, and stop at the first answer that is no",
     formula="train_acc < target -> 'modify the network'; else test_acc < target -> "
             "'prevent overfitting'; else 'done'",
     solution="def next_step(train_acc, test_acc, target=0.9):\n"
@@ -674,7 +674,7 @@ check_maxout = _Exercise(
         exercises.Mistake("grouped elements n apart (columns j, j + n, j + 2n, ...); a group is k "
                           "CONSECUTIVE elements (z1, z2 | z3, z4 | ... for k = 2)",
                           like=lambda Z, k: np.asarray(Z).reshape(len(Z), k, -1).max(axis=1),
-                          nudge="in a reshape the LAST axis runs over neighbouring elements"),
+                          nudge="the elements of one group are neighbours: their column numbers differ by 1"),
         exercises.Mistake("the maximum of the whole row (one number per example) instead of one per group",
                           like=lambda Z, k: np.asarray(Z).max(axis=1),
                           nudge="each example has n = (number of columns) / k outputs"),
