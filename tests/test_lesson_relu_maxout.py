@@ -353,3 +353,44 @@ def test_reveal_guess():
     assert "sigmoid: smallest gradients: first (you guessed right)" in text
     assert "relu: smallest gradients: same (no guess yet)" in text
     assert "you guessed 'last'" in lesson.reveal_guess({"sigmoid": "last"}, {"sigmoid": "first"})
+
+
+# --- the full run ---------------------------------------------------------------------------------
+
+def test_run_full_writes_its_settings_and_results(tmp_path):
+    settings = {**lesson.FULL_SETTINGS, "depths": [1, 3], "epochs": 2, "seeds": [0, 1], "n_train": 200,
+                "n_test": 100}
+    out = lesson.run_full(settings, tmp_path / "full.json", log=lambda message: None)
+    saved = lesson.load_full(tmp_path / "full.json")
+    assert saved == out and saved["settings"] == settings and saved["diverged"] == []
+    assert set(saved["train_accuracy"]) == {"sigmoid 1", "sigmoid 3", "relu 1", "relu 3"}
+    assert np.array(saved["train_accuracy"]["relu 1"]).shape == (2, 2)
+    assert all(0 <= a <= 1 for a in saved["test_accuracy"]["sigmoid 3"])
+    assert lesson.load_full(tmp_path / "missing.json") is None
+
+
+def test_run_full_records_a_diverged_run(tmp_path, monkeypatch):
+    def diverges_in_epoch_2(net, X, y, callback=None, **kwargs):
+        callback(1, {"accuracy": [0.5]})
+        raise train.Diverged("the cost became nan")
+    monkeypatch.setattr(train, "fit", diverges_in_epoch_2)
+    settings = {**lesson.FULL_SETTINGS, "activations": ["relu"], "depths": [3], "epochs": 2, "seeds": [0],
+                "n_train": 200, "n_test": 100}
+    out = lesson.run_full(settings, tmp_path / "full.json", log=lambda message: None)
+    assert out["diverged"] == [{"run": "relu 3", "seed": 0, "epoch": 2}]
+    assert out["test_accuracy"]["relu 3"] == [None] and out["train_accuracy"]["relu 3"] == [[0.5]]
+
+
+def test_main_without_full_prints_help(capsys):
+    assert lesson.main([]) == 0
+    assert "--full" in capsys.readouterr().out
+
+
+def test_the_saved_full_run_shows_what_the_notebook_says():
+    full = lesson.load_full()
+    assert full is not None and full["settings"] == lesson.FULL_SETTINGS
+    final = {key: [run[-1] for run in runs if len(run) == full["settings"]["epochs"]]
+             for key, runs in full["train_accuracy"].items()}
+    assert min(final["sigmoid 3"]) > 0.7                 # three sigmoid layers do learn, given time
+    assert max(final["sigmoid 7"]) < 0.2                 # seven do not, in 1,200 steps
+    assert max(run[4] for run in full["train_accuracy"]["sigmoid 3"]) < 0.2   # at 200 steps: chance

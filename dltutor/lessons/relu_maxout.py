@@ -3,7 +3,22 @@
 Part III of the tutorial: the recipe of deep learning, "New Activation Function", ReLU (and its
 four reasons), a ReLU network as a thinner linear network, and maxout. The notebook trains its
 networks itself (its `train.fit` calls are in its cells); this module measures and draws.
+
+The fuller version of section 2's experiment (sigmoid and ReLU networks of 1 to 7 hidden layers,
+5 seeds, 30 epochs) runs from the command line and writes its results, with the seeds and
+settings, to data/results/relu_maxout_full.json (about a minute with one BLAS thread; the notebook
+reads that file):
+
+    OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.relu_maxout --full
 """
+import argparse
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
 import numpy as np
 
 from .. import data, exercises, nn
@@ -717,3 +732,78 @@ def reveal_guess(guess, measured):
             verdict = f"you guessed {g!r}"
         lines.append(f"{activation:>7}: smallest gradients: {truth} ({verdict})")
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# The full run of section 2, from the command line
+
+RESULTS = pathlib.Path(__file__).resolve().parent.parent.parent / "data" / "results" / "relu_maxout_full.json"
+
+FULL_SETTINGS = {"activations": ["sigmoid", "relu"], "depths": [1, 2, 3, 4, 5, 6, 7], "width": 32,
+                 "epochs": 30, "seeds": [0, 1, 2, 3, 4], "lr": 0.2, "batch_size": 50,
+                 "n_train": 2000, "n_test": 1000, "split_seed": 0, "dtype": "float32"}
+
+
+def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
+    """Section 2's experiment at full size: for every activation, depth and seed, the training
+    accuracy after each epoch and the test accuracy at the end (None, and an entry in
+    "diverged", for a run whose cost became NaN: its list of accuracies stops there).
+    Writes them to `path`."""
+    from .. import optim, train
+    log = log or (lambda message: print(message, flush=True))
+    s = settings
+    X_train, X_test, y_train, y_test = mnist_subset(s["n_train"], s["n_test"], s["split_seed"])
+    dtype = np.dtype(s["dtype"]).type
+    X_train, X_test = X_train.astype(dtype), X_test.astype(dtype)
+    out = {"command": "python -m dltutor.lessons.relu_maxout --full", "settings": settings,
+           "numpy": np.__version__, "python": platform.python_version(),
+           "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"),
+           "train_accuracy": {}, "test_accuracy": {}, "diverged": []}
+    start = time.perf_counter()
+    for activation in s["activations"]:
+        for depth in s["depths"]:
+            key = f"{activation} {depth}"
+            out["train_accuracy"][key], out["test_accuracy"][key] = [], []
+            for seed in s["seeds"]:
+                net = make_net(depth, activation, width=s["width"], seed=seed).astype(dtype)
+                accuracies = []        # after each epoch; kept when a run diverges
+                try:
+                    train.fit(net, X_train, y_train, optimizer=optim.SGD(net, lr=s["lr"]), epochs=s["epochs"],
+                              batch_size=s["batch_size"], seed=seed, verbose=False,
+                              callback=lambda epoch, h: accuracies.append(round(h["accuracy"][-1], 4)))
+                    test = round(train.evaluate(net, X_test, y_test)["accuracy"], 4)
+                except train.Diverged:
+                    out["diverged"].append({"run": key, "seed": seed, "epoch": len(accuracies) + 1})
+                    test = None
+                out["train_accuracy"][key].append(accuracies)
+                out["test_accuracy"][key].append(test)
+            log(f"{key}: final training accuracy {[a[-1] if len(a) == s['epochs'] else 'diverged' for a in out['train_accuracy'][key]]}")
+    out["seconds"] = round(time.perf_counter() - start, 1)
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    log(f"wrote {path} in {out['seconds']} s")
+    return out
+
+
+def load_full(path=RESULTS):
+    """The saved results of `python -m dltutor.lessons.relu_maxout --full`, or None if not there."""
+    path = pathlib.Path(path)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.relu_maxout",
+                                     description="Notebook 06's depth experiment, in its fuller form.")
+    parser.add_argument("--full", action="store_true", help="run it with depths 1-7, 5 seeds, 30 epochs")
+    parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
+    args = parser.parse_args(argv)
+    if not args.full:
+        parser.print_help()
+        return 0
+    run_full(path=args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
