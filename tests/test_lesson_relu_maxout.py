@@ -394,3 +394,26 @@ def test_the_saved_full_run_shows_what_the_notebook_says():
     assert min(final["sigmoid 3"]) > 0.7                 # three sigmoid layers do learn, given time
     assert max(final["sigmoid 7"]) < 0.2                 # seven do not, in 1,200 steps
     assert max(run[4] for run in full["train_accuracy"]["sigmoid 3"]) < 0.2   # at 200 steps: chance
+
+
+# --- the notebook's shape -------------------------------------------------------------------------
+
+def test_notebook_structure():
+    import json
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / "06_relu_and_maxout.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    assert code[0].startswith('from dltutor import course\ncourse.start("0.2.0")')
+    assert len(cells) <= 62
+    assert any("my_guess = " in c for c in code)                       # predict, then run
+    assert any(m.startswith("### Playground") or "\n### Playground\n" in m for m in markdown)
+    assert sum("train.fit(" in c for c in code) >= 1 and any("adam.step()" in c for c in code)
+    outputs = json.dumps([c.get("outputs", []) for c in cells if c["cell_type"] == "code"])
+    executed = "\n".join(code) + outputs
+    for check in (lesson.check_next_step, lesson.check_relu, lesson.check_relu_grad, lesson.check_maxout):
+        assert check.solution_code not in executed
+    for answer in ("np.maximum(z", "> 0).astype(", "reshape(len(Z), -1", 'return "modify the network"'):
+        assert answer not in executed, answer          # no executed cell or stored output shows a solution
+    assert "Solution:" not in outputs and "Formula:" not in outputs
