@@ -702,7 +702,8 @@ check_maxout = _Exercise(
     ],
     nudge="split each row into groups of k neighbouring values and keep one value per group",
     formula="Z of shape (batch, n k) -> (batch, n, k) groups of k consecutive values -> max over the group axis",
-    solution="def maxout(Z, k):\n    return Z.reshape(len(Z), -1, k).max(axis=2)   # (batch, n, k): each group on the last axis",
+    solution="def maxout(Z, k):\n"
+             "    return Z.reshape(len(Z), -1, k).max(axis=2)   # (batch, n, k): each group on the last axis",
     success="Correct: each group of k consecutive elements gives one output, its maximum")
 
 
@@ -777,7 +778,8 @@ def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
                     test = None
                 out["train_accuracy"][key].append(accuracies)
                 out["test_accuracy"][key].append(test)
-            log(f"{key}: final training accuracy {[a[-1] if len(a) == s['epochs'] else 'diverged' for a in out['train_accuracy'][key]]}")
+            finals = [a[-1] if len(a) == s["epochs"] else "diverged" for a in out["train_accuracy"][key]]
+            log(f"{key}: final training accuracy {finals}")
     out["seconds"] = round(time.perf_counter() - start, 1)
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
