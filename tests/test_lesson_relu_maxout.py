@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dltutor import nn
+from dltutor import data, exercises, nn, optim, train
 from dltutor.lessons import relu_maxout as lesson
 
 
@@ -19,26 +19,6 @@ def batch():
     (0.95, 0.93, lesson.DONE), (0.9, 0.9, lesson.DONE)])
 def test_recipe_next_step(train_acc, test_acc, want):
     assert lesson.recipe_next_step(train_acc, test_acc, 0.9) == want
-
-
-def test_check_next_step_accepts_the_solution_and_catches_blaming_overfitting():
-    assert lesson.check_next_step(lesson.recipe_next_step).ok
-
-    def test_only(train_acc, test_acc, target=0.9):
-        return lesson.OVERFIT if test_acc < target else lesson.DONE
-    fb = lesson.check_next_step(test_only)
-    assert not fb.ok and "not good on the training data yet" in repr(fb)
-
-    def strict(train_acc, test_acc, target=0.9):     # "good" as > target instead of >= target
-        if train_acc <= target:
-            return lesson.MODIFY
-        return lesson.OVERFIT if test_acc <= target else lesson.DONE
-    assert "next_step(0.9, 0.9, target=0.9)" in repr(lesson.check_next_step(strict))
-
-    assert "return one of" in repr(lesson.check_next_step(lambda a, b, t=0.9: 42))
-    assert "raised ZeroDivisionError" in repr(lesson.check_next_step(lambda a, b, t=0.9: 1 / 0))
-    # Capitals and spaces are forgiven.
-    assert lesson.check_next_step(lambda a, b, t=0.9: " " + lesson.recipe_next_step(a, b, t).upper()).ok
 
 
 def test_recipe_flowchart_draws_every_path():
@@ -72,8 +52,9 @@ def test_layer_gradients_vanish_for_sigmoid_not_for_relu(batch):
     assert np.all(np.diff(np.log(sig)) > 0)            # grows towards the output, every layer
     assert sig[-1] / sig[0] > 1e3
     assert 0.1 < relu[-1] / relu[0] < 10
-    assert lesson.gradient_trend(sig) == "last" and lesson.gradient_trend(relu) == "same"
-    assert lesson.gradient_trend(sig[::-1]) == "first"
+    assert lesson.smallest_gradient(sig) == "first" and lesson.smallest_gradient(relu) == "same"
+    assert lesson.smallest_gradient(sig[::-1]) == "last"
+    assert lesson.smallest_gradient([1.0, 1e-3, 1.0]) == "layer 2"
 
 
 def test_delta_cost_matches_backprop_and_restores_the_weight(batch):
@@ -87,43 +68,7 @@ def test_delta_cost_matches_backprop_and_restores_the_weight(batch):
         assert dC / 1e-5 == pytest.approx(g, rel=1e-3)
 
 
-def test_check_gradient_prediction(batch):
-    X, y = batch
-    assert lesson.check_gradient_prediction({"sigmoid": "last", "relu": "same"}, X, y).ok
-    assert lesson.check_gradient_prediction({"sigmoid": " Last", "relu": "SAME"}, X, y).ok
-    fb = lesson.check_gradient_prediction({"sigmoid": "first", "relu": "last"}, X, y)
-    assert not fb.ok and "sigmoid: you predicted 'first'" in repr(fb) and "relu: you predicted" in repr(fb)
-    assert "choose one of" in repr(lesson.check_gradient_prediction({"sigmoid": None, "relu": None}, X, y))
-    assert "must be a dict" in repr(lesson.check_gradient_prediction("last", X, y))
-
-
 # --- ReLU ---------------------------------------------------------------------------------------
-
-def test_check_relu():
-    assert lesson.check_relu(lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)).ok
-    assert lesson.check_relu(lambda z: np.maximum(z, 0), lambda z: (z >= 0) * 1.0).ok   # slope 1 at 0 is fine
-
-    fb = lesson.check_relu(lambda z: z, lambda z: np.ones_like(z))
-    assert not fb.ok and "expected [0.  0.  0.5 3. ]" in repr(fb)
-
-    def in_place(z):
-        z[z < 0] = 0
-        return z
-    assert "in place" in repr(lesson.check_relu(in_place, lambda z: (z > 0).astype(float)))
-    assert "returned None" in repr(lesson.check_relu(lambda z: None, lambda z: (z > 0) * 1.0))
-    assert "raised" in repr(lesson.check_relu(lambda z: np.maximum(z, 0), lambda z: z.nope))
-    fb = lesson.check_relu(lambda z: np.maximum(z, 0), lambda z: np.where(z > 0, 1.0, np.where(z < 0, 0.0, 0.5)))
-    assert "relu_grad(0) is 0.5" in repr(fb)
-
-
-def test_package_relu_passes_the_check():
-    layer = nn.ReLU()
-
-    def grad(z):
-        layer.forward(z)
-        return layer.backward(np.ones_like(z))
-    assert lesson.check_relu(layer.forward, grad).ok
-
 
 def test_sum_of_sigmoids_tends_to_softplus():
     z = np.linspace(-4, 8, 121)
@@ -148,17 +93,6 @@ def test_thinner_network_is_linear_in_its_active_units():
 
 # --- maxout -------------------------------------------------------------------------------------
 
-def test_check_maxout():
-    assert lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, k).max(axis=2)).ok
-    assert lesson.check_maxout(lambda Z, k: nn.Maxout(k).forward(Z)).ok
-    fb = lesson.check_maxout(lambda Z, k: Z[:, ::k])
-    assert not fb.ok and "maxout(Z, k=2) is" in repr(fb)
-    fb = lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), k, -1).max(axis=1))
-    assert "CONSECUTIVE" in repr(fb)
-    assert "has shape" in repr(lesson.check_maxout(lambda Z, k: Z.max(axis=1)))
-    assert "raised" in repr(lesson.check_maxout(lambda Z: Z))
-
-
 def test_relu_is_maxout_with_a_zero_element():
     rng = np.random.default_rng(1)
     w, b = rng.normal(size=4), 0.7
@@ -168,40 +102,14 @@ def test_relu_is_maxout_with_a_zero_element():
     np.testing.assert_allclose(maxout.forward(X), relu.forward(X))
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
-def test_maxout_unit_is_convex_with_at_most_k_pieces(k):
-    x = np.linspace(-3, 3, 601)
-    for seed in range(10):
-        w, b = lesson.random_maxout_unit(k, seed)
-        a = lesson.maxout_1d(x, w, b)
-        assert 1 <= lesson.count_pieces(x, w, b) <= k
-        assert np.all(np.diff(a, 2) >= -1e-9)
-
-
-def test_count_pieces():
-    x = np.linspace(-1, 1, 201)
-    assert lesson.count_pieces(x, np.array([1.0, 0.0]), np.array([0.0, 0.0])) == 2      # ReLU
-    assert lesson.count_pieces(x, np.array([1.0, 1.0]), np.array([0.0, 0.0])) == 1      # twice the same line
-    assert lesson.count_pieces(x, np.array([-1.0, 0.0, 1.0]), np.array([0.0, 0.5, 0.0])) == 3
-
-
-def test_train_maxout_1d_learns_convex_units():
-    net, X, Y, history = lesson.train_maxout_1d(lambda x: x * np.sin(2 * x), n_units=4, k=3, epochs=200, seed=0)
-    assert history["cost"][-1] < 0.01
-    x = np.linspace(-2, 2, 401)
-    units = lesson.maxout_unit_outputs(net, x)
-    assert units.shape == (401, 4)
-    assert np.all(np.diff(units, 2, axis=0) >= -1e-9)
-    with pytest.raises(ValueError, match="no Maxout"):
-        lesson.maxout_unit_outputs(lesson.thinner_network(), np.zeros((3, 2)))
-
-
 # --- widgets ------------------------------------------------------------------------------------
 
 def test_widgets_sweep_without_errors(batch):
     X, y = batch
+    X_sq, Y_sq = data.function_1d(np.square, n=50, low=-2, high=2, seed=0)
     for build in (lesson.recipe_widget, lesson.sigmoids_widget, lesson.thinner_widget,
-                  lesson.maxout_pieces_widget, lambda: lesson.perturb_widget(X, y, depth=3)):
+                  lambda: lesson.maxout_fit_widget(lambda k, seed, start: _fit_unit(k, seed, start, X_sq, Y_sq, 20), X_sq, Y_sq),
+                  lambda: lesson.perturb_widget(X, y, depth=3)):
         w = build()
         assert w.last_error is None, w.last_error
         assert w.sweep() == []
@@ -218,3 +126,294 @@ def test_recipe_widget_text_follows_the_sliders():
     assert "TRAINING" in w.text.value
     w.controls["train_acc"].value, w.controls["test_acc"].value = 95, 95
     assert "done" in w.text.value
+
+
+# --- helpers the notebook's experiments use, written as in the notebook -------------------------
+
+def _fit_unit(k, seed, start, X, Y, steps=200):
+    """The notebook's fit_maxout_unit: one maxout unit of one input, Adam, full batch."""
+    if start == "spread":
+        t = np.random.default_rng(seed).uniform(-2, 2, k)
+        dense = nn.Dense.from_weights((t / 2)[:, None], -t ** 2 / 4)
+    else:
+        dense = nn.Dense(1, k, rng=seed)
+    unit = nn.Sequential(dense, nn.Maxout(k))
+    adam = optim.Adam(unit, lr=0.05)
+    for _ in range(steps):
+        out = unit.forward(X, train=True)
+        unit.backward(2 * (out - Y) / len(X))
+        adam.step()
+    return unit, float(np.mean((unit.forward(X) - Y) ** 2))
+
+
+def _train_depth(activation, depth, seed, X, y, epochs, probe=None):
+    """The notebook's section 2: SGD lr 0.2, batches of 50, float32; training accuracy per epoch
+    and (with probe) the speed of learning of each hidden layer after each epoch."""
+    net = lesson.make_net(depth, activation, width=32, seed=seed).astype(np.float32)
+    speeds = [] if probe is None else [lesson.learning_speed(net, *probe)]
+    callback = None if probe is None else (lambda epoch, h: speeds.append(lesson.learning_speed(net, *probe)))
+    history = train.fit(net, X, y, optimizer=optim.SGD(net, lr=0.2), epochs=epochs, batch_size=50,
+                        seed=seed, verbose=False, callback=callback)
+    return np.array(history["accuracy"]), np.array(speeds), net
+
+
+@pytest.fixture(scope="module")
+def digits32():
+    X_train, _, y_train, _ = lesson.mnist_subset(n_train=2000, n_test=1000, seed=0)
+    return X_train.astype(np.float32), y_train
+
+
+# --- the notebook's conclusions, pinned on seeds it does not use ------------------------------
+
+NEW_SEEDS = range(10, 15)
+
+
+@pytest.mark.parametrize("seed", NEW_SEEDS)
+def test_five_sigmoid_layers_first_layer_learns_slowest_relu_does_not(seed, batch):
+    X, y = batch
+    sig = lesson.learning_speed(lesson.make_net(5, "sigmoid", seed=seed), X, y)
+    relu = lesson.learning_speed(lesson.make_net(5, "relu", seed=seed), X, y)
+    assert np.all(np.diff(sig) > 0)               # every layer slower than the one above it
+    assert sig[-1] / sig[0] > 30
+    assert relu[-1] / relu[0] < 10
+    rms = lesson.layer_gradients(lesson.make_net(5, "sigmoid", seed=seed), X, y)
+    assert rms[0] < rms[-1] / 100
+
+
+def test_deeper_sigmoid_learns_slower_and_relu_fixes_it(digits32):
+    """Section 2 on seeds 10-14: after 200 steps three sigmoid layers are at chance, one is not;
+    after 600 steps three layers have left chance (slower, not never); a four-layer ReLU network
+    beats the four-layer sigmoid one on every seed."""
+    X, y = digits32
+    at200 = {c: [] for c in ("s1", "s3", "s4", "r4")}
+    at600 = {c: [] for c in ("s3", "s4")}
+    for seed in NEW_SEEDS:
+        acc, _, _ = _train_depth("sigmoid", 1, seed, X, y, 5)
+        at200["s1"].append(acc[4])
+        acc, _, _ = _train_depth("sigmoid", 3, seed, X, y, 15)
+        at200["s3"].append(acc[4]); at600["s3"].append(acc[14])
+        acc, _, _ = _train_depth("sigmoid", 4, seed, X, y, 15)
+        at200["s4"].append(acc[4]); at600["s4"].append(acc[14])
+        acc, _, _ = _train_depth("relu", 4, seed, X, y, 5)
+        at200["r4"].append(acc[4])
+    assert min(at200["s1"]) > 0.8
+    assert max(at200["s3"]) < 0.25 and max(at200["s4"]) < 0.25        # the slides' point at 200 steps
+    assert np.mean(at200["s3"]) < 0.15 and np.mean(at200["s4"]) < 0.15
+    assert np.mean(at600["s3"]) > 0.25                                  # ... that does not last
+    assert np.mean(at600["s3"]) > np.mean(at600["s4"]) + 0.1            # deeper: slower still
+    assert all(r > s + 0.5 for r, s in zip(at200["r4"], at200["s4"]))  # ReLU trains it, every seed
+
+
+def test_sigmoid_layers_keep_their_speed_order_during_training(digits32):
+    X, y = digits32
+    probe = (X[:500], y[:500])
+    for seed in (10, 11):
+        _, speeds, _ = _train_depth("sigmoid", 4, seed, X, y, 3, probe)
+        assert speeds.shape == (4, 4)
+        assert np.all(speeds[:, 3] > 10 * speeds[:, 0])
+
+
+def test_relu_units_off_are_exactly_zero(digits32):
+    X, y = digits32
+    _, _, net = _train_depth("relu", 2, 10, X[:500], y[:500], 1)
+    net.forward(X[:200])
+    Z = np.concatenate([layer.Z.ravel() for layer in net.layers if isinstance(layer, nn.ReLU)])
+    A = np.maximum(Z, 0)
+    assert np.mean(A == 0) == np.mean(Z <= 0)
+    assert 0.05 < np.mean(Z <= 0) < 0.95
+
+
+def test_maxout_more_elements_more_pieces_from_the_spread_start():
+    X, Y = data.function_1d(np.square, n=200, low=-2, high=2, seed=0)
+    x = np.linspace(-2, 2, 401)
+
+    def pieces(k, seed, start):
+        unit, error = _fit_unit(k, seed, start, X, Y)
+        return lesson.count_pieces(x, *lesson.maxout_unit_lines(unit), min_share=0.01), error
+
+    spread = {k: [pieces(k, s, "spread") for s in NEW_SEEDS] for k in (2, 4, 8)}
+    default8 = [pieces(8, s, "default")[0] for s in NEW_SEEDS]
+    n = {k: np.array([p for p, _ in v]) for k, v in spread.items()}
+    assert np.all(n[2] == 2) and np.all(n[4] >= 3) and np.all(n[8] >= 5)
+    assert n[8].mean() > n[4].mean() > n[2].mean()
+    assert max(default8) <= 4 < min(n[8])          # the default start wastes most elements
+    err = {k: np.mean([e for _, e in v]) for k, v in spread.items()}
+    assert err[8] < err[4] < err[2]
+    for k, v in spread.items():                    # at most k pieces, and convex
+        assert all(p <= k for p, _ in v)
+
+
+# --- maxout pieces -----------------------------------------------------------------------------
+
+def test_count_pieces():
+    x = np.linspace(-1, 1, 201)
+    assert lesson.count_pieces(x, np.array([1.0, 0.0]), np.array([0.0, 0.0])) == 2      # ReLU
+    assert lesson.count_pieces(x, np.array([1.0, 1.0]), np.array([0.0, 0.0])) == 1      # twice the same line
+    assert lesson.count_pieces(x, np.array([-1.0, 0.0, 1.0]), np.array([0.0, 0.5, 0.0])) == 3
+    # a sliver: the middle line wins on only about 1% of the points
+    w, b = np.array([-1.0, 0.0, 1.0]), np.array([0.0, 0.005, 0.0])
+    assert lesson.count_pieces(x, w, b) == 3 and lesson.count_pieces(x, w, b, min_share=0.05) == 2
+
+
+# --- exercises: right answers in every form, wrong ones named -------------------------------------
+
+def _named(fb, name):
+    text = repr(fb)
+    return (not fb.ok) and f"It looks like {name}" in text
+
+
+def test_next_step_checker():
+    assert lesson.check_next_step(lesson.recipe_next_step).ok
+    assert lesson.check_next_step(lambda a, b, t=0.9: " " + lesson.recipe_next_step(a, b, t).upper()).ok
+
+    def placeholder(train_acc, test_acc, target=0.9):
+        return "prevent overfitting" if test_acc < target else "done"
+    assert _named(lesson.check_next_step(placeholder), "blaming overfitting")
+    assert _named(lesson.check_next_step(lesson._swapped), "the two fixes swapped")
+    assert _named(lesson.check_next_step(lesson._strict), "'good' taken as above the target")
+    assert _named(lesson.check_next_step(lesson._fixed_target), "the target fixed at 0.9")
+    assert "return one of" in repr(lesson.check_next_step(lambda a, b, t=0.9: 42))
+    assert "raised ZeroDivisionError" in repr(lesson.check_next_step(lambda a, b, t=0.9: 1 / 0))
+
+
+def test_relu_checkers_accept_every_correct_form():
+    for relu in (lambda z: np.maximum(z, 0), lambda z: z * (z > 0), lambda z: np.where(z > 0, z, 0.0),
+                 lambda z: np.maximum(z, 0).astype(np.float32), lambda z: np.maximum(z, 0).tolist(),
+                 lambda z: np.clip(z, 0, None), nn.ReLU().forward):
+        assert lesson.check_relu(relu).ok, repr(lesson.check_relu(relu))
+
+    def loop(z):
+        out = np.empty_like(z)
+        for i, v in np.ndenumerate(z):
+            out[i] = v if v > 0 else 0.0
+        return out
+    assert lesson.check_relu(loop).ok
+    for grad in (lambda z: (z > 0).astype(float), lambda z: (z >= 0) * 1.0, lambda z: z > 0,
+                 lambda z: (z > 0).astype(np.float32), lambda z: (z > 0).astype(float).tolist()):
+        assert lesson.check_relu_grad(grad).ok, repr(lesson.check_relu_grad(grad))
+
+
+def test_relu_checkers_name_the_mistakes():
+    assert _named(lesson.check_relu(lambda z: z), "a linear unit")
+    assert _named(lesson.check_relu(lambda z: np.max(z, 0)), "np.max")
+    assert _named(lesson.check_relu(np.abs), "|z|")
+    assert _named(lesson.check_relu(lambda z: (z > 0) * 1.0), "the slope (0 or 1) instead of the value")
+    assert _named(lesson.check_relu(lambda z: np.minimum(z, 0)), "min instead of max")
+
+    def in_place(z):
+        z[z < 0] = 0
+        return z
+    assert "in place" in repr(lesson.check_relu(in_place))
+    assert "returned None" in repr(lesson.check_relu(lambda z: None))
+    assert "not written yet" in repr(lesson.check_relu(lambda z: ...))
+
+    assert _named(lesson.check_relu_grad(np.ones_like), "a slope of 1 everywhere")
+    assert _named(lesson.check_relu_grad(lambda z: np.maximum(z, 0)), "ReLU itself")
+    assert _named(lesson.check_relu_grad(lambda z: (z < 0) * 1.0), "the slope reversed")
+    assert _named(lesson.check_relu_grad(lambda z: nn.sigmoid(z) * (1 - nn.sigmoid(z))), "the sigmoid's slope")
+    half = lesson.check_relu_grad(lambda z: np.where(z > 0, 1.0, np.where(z < 0, 0.0, 0.5)))
+    assert _named(half, "a slope other than 0 or 1 at z = 0")
+
+
+def test_maxout_checker():
+    assert lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, k).max(axis=2)).ok
+    assert lesson.check_maxout(lambda Z, k: nn.Maxout(k).forward(Z)).ok
+    assert lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, k).max(axis=2).tolist()).ok
+    assert lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, k).max(axis=2).astype(np.float32)).ok
+
+    def loop(Z, k):
+        return [[max(row[j:j + k]) for j in range(0, len(row), k)] for row in Z]
+    assert lesson.check_maxout(loop).ok
+
+    assert _named(lesson.check_maxout(lambda Z, k: Z[:, ::k]), "the first element of each group")
+    fb = lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), k, -1).max(axis=1))
+    assert _named(fb, "grouped elements n apart") and "CONSECUTIVE" in repr(fb)
+    assert _named(lesson.check_maxout(lambda Z, k: Z.max(axis=1)), "the maximum of the whole row")
+    assert _named(lesson.check_maxout(lambda Z, k: Z.reshape(-1, k).max(axis=1)), "the groups formed across examples")
+    assert _named(lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, k).min(axis=2)), "the minimum")
+    assert "raised" in repr(lesson.check_maxout(lambda Z: Z))
+
+
+@pytest.mark.parametrize("check", [lesson.check_next_step, lesson.check_relu, lesson.check_relu_grad,
+                                   lesson.check_maxout])
+def test_hints_come_in_steps(check):
+    def not_done(*args):
+        raise exercises.NotDone
+    level1, level2, level3 = (repr(check(not_done, hint=h)) for h in (1, 2, 3))
+    assert check.solution_code and check.solution_code not in level1 and check.formula not in level1
+    assert check.formula in level2 and check.solution_code not in level2
+    assert check.solution_code in level3
+    # The nudges do not give the code away.
+    for text in [check.nudge] + [m.nudge for m in check.mistakes]:
+        assert "np." not in text and "return" not in text and "reshape" not in text
+
+
+def test_reveal_guess():
+    text = lesson.reveal_guess({"sigmoid": "first", "relu": ...}, {"sigmoid": "first", "relu": "same"})
+    assert "sigmoid: smallest gradients: first (you guessed right)" in text
+    assert "relu: smallest gradients: same (no guess yet)" in text
+    assert "you guessed 'last'" in lesson.reveal_guess({"sigmoid": "last"}, {"sigmoid": "first"})
+
+
+# --- the full run ---------------------------------------------------------------------------------
+
+def test_run_full_writes_its_settings_and_results(tmp_path):
+    settings = {**lesson.FULL_SETTINGS, "depths": [1, 3], "epochs": 2, "seeds": [0, 1], "n_train": 200,
+                "n_test": 100}
+    out = lesson.run_full(settings, tmp_path / "full.json", log=lambda message: None)
+    saved = lesson.load_full(tmp_path / "full.json")
+    assert saved == out and saved["settings"] == settings and saved["diverged"] == []
+    assert set(saved["train_accuracy"]) == {"sigmoid 1", "sigmoid 3", "relu 1", "relu 3"}
+    assert np.array(saved["train_accuracy"]["relu 1"]).shape == (2, 2)
+    assert all(0 <= a <= 1 for a in saved["test_accuracy"]["sigmoid 3"])
+    assert lesson.load_full(tmp_path / "missing.json") is None
+
+
+def test_run_full_records_a_diverged_run(tmp_path, monkeypatch):
+    def diverges_in_epoch_2(net, X, y, callback=None, **kwargs):
+        callback(1, {"accuracy": [0.5]})
+        raise train.Diverged("the cost became nan")
+    monkeypatch.setattr(train, "fit", diverges_in_epoch_2)
+    settings = {**lesson.FULL_SETTINGS, "activations": ["relu"], "depths": [3], "epochs": 2, "seeds": [0],
+                "n_train": 200, "n_test": 100}
+    out = lesson.run_full(settings, tmp_path / "full.json", log=lambda message: None)
+    assert out["diverged"] == [{"run": "relu 3", "seed": 0, "epoch": 2}]
+    assert out["test_accuracy"]["relu 3"] == [None] and out["train_accuracy"]["relu 3"] == [[0.5]]
+
+
+def test_main_without_full_prints_help(capsys):
+    assert lesson.main([]) == 0
+    assert "--full" in capsys.readouterr().out
+
+
+def test_the_saved_full_run_shows_what_the_notebook_says():
+    full = lesson.load_full()
+    assert full is not None and full["settings"] == lesson.FULL_SETTINGS
+    final = {key: [run[-1] for run in runs if len(run) == full["settings"]["epochs"]]
+             for key, runs in full["train_accuracy"].items()}
+    assert min(final["sigmoid 3"]) > 0.7                 # three sigmoid layers do learn, given time
+    assert max(final["sigmoid 7"]) < 0.2                 # seven do not, in 1,200 steps
+    assert max(run[4] for run in full["train_accuracy"]["sigmoid 3"]) < 0.2   # at 200 steps: chance
+
+
+# --- the notebook's shape -------------------------------------------------------------------------
+
+def test_notebook_structure():
+    import json
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / "06_relu_and_maxout.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    assert code[0].startswith('from dltutor import course\ncourse.start("0.2.0")')
+    assert len(cells) <= 62
+    assert any("my_guess = " in c for c in code)                       # predict, then run
+    assert any(m.startswith("### Playground") or "\n### Playground\n" in m for m in markdown)
+    assert sum("train.fit(" in c for c in code) >= 1 and any("adam.step()" in c for c in code)
+    outputs = json.dumps([c.get("outputs", []) for c in cells if c["cell_type"] == "code"])
+    executed = "\n".join(code) + outputs
+    for check in (lesson.check_next_step, lesson.check_relu, lesson.check_relu_grad, lesson.check_maxout):
+        assert check.solution_code not in executed
+    for answer in ("np.maximum(z", "> 0).astype(", "reshape(len(Z), -1", 'return "modify the network"'):
+        assert answer not in executed, answer          # no executed cell or stored output shows a solution
+    assert "Solution:" not in outputs and "Formula:" not in outputs

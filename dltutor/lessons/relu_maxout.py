@@ -1,11 +1,27 @@
-"""Notebook 06, ReLU and maxout: widgets, experiment helpers and exercise checkers.
+"""Notebook 06, ReLU and maxout: figures, widgets, measurements and exercise checkers.
 
 Part III of the tutorial: the recipe of deep learning, "New Activation Function", ReLU (and its
-four reasons), a ReLU network as a thinner linear network, and maxout.
+four reasons), a ReLU network as a thinner linear network, and maxout. The notebook trains its
+networks itself (its `train.fit` calls are in its cells); this module measures and draws.
+
+The fuller version of section 2's experiment (sigmoid and ReLU networks of 1 to 7 hidden layers,
+5 seeds, 30 epochs) runs from the command line and writes its results, with the seeds and
+settings, to data/results/relu_maxout_full.json (about a minute with one BLAS thread; the notebook
+reads that file):
+
+    OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.relu_maxout --full
 """
+import argparse
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
 import numpy as np
 
-from .. import data, exercises, nn, optim, train
+from .. import data, exercises, nn
 
 # --------------------------------------------------------------------------------------------
 # The recipe: good results on the training data first, then on the testing data.
@@ -76,10 +92,10 @@ def draw_recipe(ax, step=None):
 
     box("start", 6, 9.1, 3.6, 1.0, "Neural network\n(choose it, train it)")
     box("d1", 6, 6.6, 4.2, 2.0, "Good results on\nTRAINING data?", diamond=True)
-    box("left", 1.75, 6.6, 3.3, 1.6, "Modify the network\nnew activation: ReLU,\nmaxout (05); adaptive\n"
-        "learning rate (06)")
+    box("left", 1.75, 6.6, 3.3, 1.6, "Modify the network\nnew activation: ReLU,\nmaxout (06); adaptive\n"
+        "learning rate (07)")
     box("d2", 6, 3.6, 4.2, 2.0, "Good results on\nTESTING data?", diamond=True)
-    box("right", 10.25, 3.6, 3.3, 1.6, "Overfitting!\nprevent it: dropout (07),\nmore training data")
+    box("right", 10.25, 3.6, 3.3, 1.6, "Overfitting!\nprevent it: dropout (08),\nmore training data")
     box("done", 6, 1.0, 2.4, 0.9, "Done")
 
     arrow("start-d1", [(6, 8.5), (6, 7.62)])
@@ -168,6 +184,31 @@ def layer_gradients(net, X, y):
     return np.array([np.sqrt(np.mean(layer.grads["W"] ** 2)) for layer in dense_layers(net)])
 
 
+def learning_speed(net, X, y):
+    """Nielsen's speed of learning of each hidden layer: the length ||dC/db|| of the gradient of
+    the cost with respect to the layer's biases, on the batch X, y (the network is not changed)."""
+    backprop(net, X, y)
+    return np.array([np.linalg.norm(layer.grads["b"]) for layer in dense_layers(net)[:-1]])
+
+
+def draw_band(ax, x, runs, label, i, percent=False):
+    """The mean over seeds of `runs` (seeds, len(x)) as a line, and a band from the lowest to the
+    highest seed; style i of the course."""
+    from .. import plot
+    runs = 100 * np.asarray(runs, dtype=np.float64) if percent else np.asarray(runs, dtype=np.float64)
+    st = plot.style(i)
+    ax.plot(x, runs.mean(axis=0), label=label, color=st["color"], linestyle=st["linestyle"],
+            marker=st["marker"], markevery=max(1, len(x) // 8), markersize=5)
+    ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=st["color"], alpha=0.18, linewidth=0)
+    return ax
+
+
+def spread(values, digits=1, scale=1.0):
+    """'mean +- sd (lowest to highest)' of the values over seeds, as text."""
+    v = scale * np.asarray(values, dtype=np.float64)
+    return f"{v.mean():.{digits}f} +- {v.std(ddof=1):.{digits}f} ({v.min():.{digits}f} to {v.max():.{digits}f})"
+
+
 def cost(net, X, y):
     """Mean cross entropy of a softmax network (dropout off)."""
     net.forward(X)
@@ -247,10 +288,6 @@ def perturb_widget(X, y, depth=7, width=32, seed=0):
 # --------------------------------------------------------------------------------------------
 # ReLU's reasons
 
-def sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
-
-
 def softplus(z):
     """ln(1 + e^z), computed without overflow."""
     return np.logaddexp(0.0, z)
@@ -260,7 +297,7 @@ def sum_of_sigmoids(z, n):
     """sigma(z - 0.5) + sigma(z - 1.5) + ... + sigma(z - n + 0.5): n sigmoids, biases -0.5, -1.5, ..."""
     z = np.asarray(z, dtype=np.float64)
     shifts = np.arange(1, n + 1) - 0.5
-    return sigmoid(z[..., None] - shifts).sum(axis=-1)
+    return nn.sigmoid(z[..., None] - shifts).sum(axis=-1)
 
 
 def sigmoids_widget():
@@ -272,7 +309,7 @@ def sigmoids_widget():
     def draw(fig, n):
         ax = fig.subplots()
         for i in range(min(n, 3)):
-            ax.plot(z, sigmoid(z - i - 0.5), color="#999999", linewidth=1,
+            ax.plot(z, nn.sigmoid(z - i - 0.5), color="#999999", linewidth=1,
                     label="the first sigmoids $\\sigma(z - i + 0.5)$" if i == 0 else None)
         total = sum_of_sigmoids(z, n)
         for i, (curve, label) in enumerate([(total, f"sum of {n} sigmoids"),
@@ -405,84 +442,228 @@ def maxout_1d(x, w, b):
     return np.max(np.outer(x, w) + b, axis=1)
 
 
-def count_pieces(x, w, b):
-    """How many linear pieces max_j (w_j x + b_j) has along the sorted points x."""
+def count_pieces(x, w, b, min_share=0.0):
+    """How many linear pieces max_j (w_j x + b_j) has along the sorted points x.
+
+    A piece is a run of neighbouring points where the same line is the maximum; with
+    min_share > 0 only pieces that cover at least that share of the points are counted (a sliver
+    a few points wide is not a piece the unit uses). Two elements with the same line count as one.
+    """
+    w, b = np.asarray(w, dtype=np.float64).ravel(), np.asarray(b, dtype=np.float64).ravel()
     winner = np.argmax(np.outer(x, w) + b, axis=1)
-    # Two elements with the same line count as one piece.
-    line = np.round(np.stack([np.asarray(w)[winner], np.asarray(b)[winner]], axis=1), 12)
-    return int(1 + np.sum(np.any(line[1:] != line[:-1], axis=1)))
+    line = np.round(np.stack([w[winner], b[winner]], axis=1), 12)
+    starts = np.flatnonzero(np.r_[True, np.any(line[1:] != line[:-1], axis=1)])
+    lengths = np.diff(np.r_[starts, len(x)])
+    return int(np.sum(lengths >= max(1, min_share * len(x))))
 
 
-def random_maxout_unit(k, seed=0):
-    """Weights and biases (w, b), each (k,), of a maxout unit with one input."""
-    rng = np.random.default_rng(seed)
-    return rng.normal(0, 1, k), rng.normal(0, 1, k)
+def maxout_unit_lines(unit):
+    """(w, b) of a trained one-input maxout unit nn.Sequential(Dense(1, k), Maxout(k)): each (k,)."""
+    dense = unit.layers[0]
+    return dense.W.ravel(), dense.b.copy()
 
 
-def maxout_pieces_widget():
-    """A random maxout unit of one input: k elements give a convex function of up to k pieces."""
-    from .. import plot, widgets
+def draw_maxout_unit(ax, unit, X, Y, x, min_share=0.01):
+    """A one-input maxout unit against its training points: its k lines (thin) and their maximum."""
+    from .. import plot
+    w, b = maxout_unit_lines(unit)
+    ax.plot(X.ravel(), Y.ravel(), ".", color="#999999", markersize=3, label="training points")
+    for j in range(len(w)):
+        ax.plot(x, w[j] * x + b[j], color=plot.COLORS[j % len(plot.COLORS)], linewidth=0.8,
+                linestyle=plot.LINESTYLES[j % len(plot.LINESTYLES)])
+    ax.plot(x, maxout_1d(x, w, b), color="black", linewidth=2.5, alpha=0.7, label="maxout unit: max of its lines")
+    top = maxout_1d(x, w, b)
+    ax.set(ylim=(min(top.min(), Y.min()) - 0.5, max(top.max(), Y.max()) + 0.5), xlabel="input x",
+           ylabel="a (thick), its k lines (thin)")
+    return count_pieces(x, w, b, min_share)
 
-    x = np.linspace(-3, 3, 601)
 
-    def draw(fig, k, seed):
+def maxout_fit_widget(fit, X, Y, min_share=0.01):
+    """Choose k, the seed and the start; `fit(k, seed, start)` (the notebook's function, with its
+    training loop) returns (unit, mean squared error); the figure shows the unit it learned."""
+    from .. import widgets
+    x = np.linspace(X.min(), X.max(), 401)
+    cache = {}
+
+    def draw(fig, k, seed, start):
+        if (k, seed, start) not in cache:
+            cache[k, seed, start] = fit(k, seed, start)
+        unit, error = cache[k, seed, start]
         ax = fig.subplots()
-        w, b = random_maxout_unit(k, seed)
-        Z = np.outer(x, w) + b
-        for j in range(k):
-            st = plot.style(j)
-            ax.plot(x, Z[:, j], color=st["color"], linestyle=st["linestyle"], linewidth=1,
-                    label=f"$z_{j + 1} = {w[j]:.2f}x {b[j]:+.2f}$" if k <= 6 else None)
-        ax.plot(x, Z.max(axis=1), color="black", linewidth=3.5, alpha=0.6, label="maxout: max of the $z_j$")
-        pieces = count_pieces(x, w, b)
-        top = Z.max(axis=1)
-        ax.set(title=f"maxout unit with k = {k} elements in the group: {pieces} linear pieces",
-               xlabel="input x", ylabel="z (thin lines), a = max z (thick line)",
-               ylim=(top.min() - 1.5, top.max() + 0.5))
-        ax.legend(loc="upper center", fontsize=8, ncol=2)
-        return (f"k = {k}: {pieces} pieces on [-3, 3] (never more than k = {k}); "
-                f"convex: {bool(np.all(np.diff(top, 2) >= -1e-9))}")
+        pieces = draw_maxout_unit(ax, unit, X, Y, x, min_share)
+        ax.set_title(f"trained maxout unit, k = {k}, start '{start}', seed {seed}: {pieces} pieces")
+        ax.legend(loc="upper center", fontsize=8)
+        return (f"k = {k} elements, start '{start}': {pieces} linear pieces on the data's range "
+                f"(counting pieces that cover at least {100 * min_share:.0f}% of it), "
+                f"mean squared error {error:.4f}")
 
     return widgets.Interactive(
         draw,
-        k=widgets.slider("elements in a group k", 1, 8, 3, integer=True),
-        seed=widgets.slider("random unit (seed)", 0, 20, 0, integer=True))
-
-
-def train_maxout_1d(f=None, n_units=4, k=3, epochs=200, seed=0):
-    """A 1 -> n_units maxout (groups of k) -> 1 network fitted to f on [-2, 2] with noise.
-
-    Returns (net, X, Y, history)."""
-    f = (lambda x: np.sin(2 * x)) if f is None else f
-    X, Y = data.function_1d(f, n=200, low=-2, high=2, noise=0.05, seed=seed)
-    rng = np.random.default_rng(seed)
-    net = nn.Sequential(nn.Dense(1, n_units * k, rng=rng), nn.Maxout(k), nn.Dense(n_units, 1, rng=rng))
-    history = train.fit(net, X, Y, optimizer=optim.Adam(net, lr=0.03), epochs=epochs, batch_size=50,
-                        seed=seed, verbose=False)
-    return net, X, Y, history
-
-
-def maxout_unit_outputs(net, x):
-    """The first maxout layer's outputs a_j(x) for inputs x: (n, n_units)."""
-    A = np.atleast_2d(np.asarray(x, dtype=np.float64))
-    if A.shape[0] == 1 and net.n_in == 1:
-        A = A.T
-    for layer in net.layers:
-        A = layer.forward(A)
-        if isinstance(layer, nn.Maxout):
-            return A
-    raise ValueError("the network has no Maxout layer")
+        k=widgets.slider("elements in a group k", 1, 8, 4, integer=True),
+        seed=widgets.slider("seed", 0, 9, 0, integer=True),
+        start=widgets.W.Dropdown(options=[("spread: tangents at random points", "spread"),
+                                          ("package default: Glorot, b = 0", "default")],
+                                 value="spread", description="start"))
 
 
 # --------------------------------------------------------------------------------------------
-# Exercises: reference answers and checkers
+# Exercises: each is a table of cases and named mistakes (see dltutor.exercises)
+
+class _OneOf:
+    """Several right answers for one case (e.g. ReLU's slope at z = 0 may be 0 or 1)."""
+
+    def __init__(self, *options):
+        self.options = options
+
+
+class _Exercise(exercises.Exercise):
+    """exercises.Exercise with what this notebook needs: answers that are words (compared after
+    strip() and lower()), cases with more than one right answer, and a check that the learner's
+    function leaves its input array as it was."""
+
+    def __init__(self, *args, words=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.words = words
+
+    def compare(self, got, want):
+        if isinstance(want, _OneOf):
+            problems = [self.compare(got, w) for w in want.options]
+            return None if None in problems else problems[0]
+        if self.words is not None:
+            if not isinstance(got, str) or got.strip().lower() not in self.words:
+                return f"returned {got!r}: return one of {list(self.words)}"
+            return None if got.strip().lower() == want else f"returned {got!r}, expected {want!r}"
+        return super().compare(got, want)
+
+    def _run(self, answer, case):
+        if not callable(answer):
+            return super()._run(answer, case)
+        changed = []
+
+        def watched(*args):
+            before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+            result = answer(*args)
+            changed.extend(b is not None and not np.array_equal(a, b) for a, b in zip(args, before))
+            return result
+
+        got, error = super()._run(watched, case)
+        if error is None and any(changed):
+            return None, ("changed its input array z in place: compute a new array and leave z as it "
+                          "was (the backward pass still needs it)")
+        return got, error
+
+
+def _test_only(train_acc, test_acc, target=0.9):
+    return OVERFIT if test_acc < target else DONE
+
+
+def _swapped(train_acc, test_acc, target=0.9):
+    if train_acc < target:
+        return OVERFIT
+    return MODIFY if test_acc < target else DONE
+
+
+def _strict(train_acc, test_acc, target=0.9):
+    if train_acc <= target:
+        return MODIFY
+    return OVERFIT if test_acc <= target else DONE
+
+
+def _fixed_target(train_acc, test_acc, target=0.9):
+    return recipe_next_step(train_acc, test_acc, 0.9)
+
+
+check_next_step = _Exercise(
+    "next_step",
+    reference=recipe_next_step,
+    cases=[exercises.Case(f"train_acc={a}, test_acc={t}, target={g}", a, t, g) for a, t, g in
+           [(0.98, 0.70, 0.9), (0.60, 0.55, 0.9), (0.50, 0.95, 0.9), (0.97, 0.95, 0.9),
+            (0.90, 0.90, 0.9), (0.85, 0.80, 0.8), (0.95, 0.60, 0.99)]],
+    mistakes=[
+        exercises.Mistake("blaming overfitting without first looking at the training data", like=_test_only,
+                          nudge="the recipe's first question is about the training data: what does a "
+                                "network that is bad on its own training examples need?"),
+        exercises.Mistake("the two fixes swapped", like=_swapped,
+                          nudge="which fix helps a network that has not learned its own training "
+                                "examples, and which one a network that learned them but does badly on new ones?"),
+        exercises.Mistake("'good' taken as above the target, not at least the target", like=_strict,
+                          nudge="an accuracy exactly equal to the target counts as good"),
+        exercises.Mistake("the target fixed at 0.9 instead of the argument `target`", like=_fixed_target,
+                          nudge="use the target you are given"),
+    ],
+    nudge="ask the recipe's two questions in the slides' order, and stop at the first answer that is no",
+    formula="train_acc < target -> 'modify the network'; else test_acc < target -> "
+            "'prevent overfitting'; else 'done'",
+    solution="def next_step(train_acc, test_acc, target=0.9):\n"
+             "    if train_acc < target:\n        return \"modify the network\"\n"
+             "    if test_acc < target:\n        return \"prevent overfitting\"\n    return \"done\"",
+    words=STEPS,
+    success="Correct: training data first, then testing data, and only then blame overfitting")
+
 
 def _relu_reference(z):
     return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
 
 
 def _relu_grad_reference(z):
-    return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+    z = np.asarray(z, dtype=np.float64)
+    return _OneOf((z > 0).astype(np.float64), (z >= 0).astype(np.float64))
+
+
+_Z1 = np.array([-2.0, -0.5, 0.5, 3.0])
+_Z2 = np.array([[1.5, -1.0, 0.25], [-3.0, 2.0, -0.1]])
+_RELU_CASES = [exercises.Case("z = [-2, -0.5, 0.5, 3]", _Z1),
+               exercises.Case("z = [[1.5, -1, 0.25], [-3, 2, -0.1]] (2-D)", _Z2),
+               exercises.Case("z = [-1, 0, 2] as float32", np.array([-1.0, 0.0, 2.0], dtype=np.float32))]
+
+check_relu = _Exercise(
+    "relu(z)",
+    reference=_relu_reference,
+    cases=_RELU_CASES,
+    mistakes=[
+        exercises.Mistake("a linear unit: z passed on unchanged, negative values too", like=lambda z: z,
+                          nudge="what does a ReLU unit output when its z is negative?"),
+        exercises.Mistake("np.max, the largest element, instead of an elementwise maximum",
+                          like=lambda z: np.max(z, 0),
+                          nudge="the answer has one value for every element of z; numpy has an "
+                                "elementwise version of max for two arguments"),
+        exercises.Mistake("|z|: negative z made positive instead of 0", like=np.abs,
+                          nudge="for z < 0 the unit is off: what is its output then?"),
+        exercises.Mistake("the slope (0 or 1) instead of the value", like=lambda z: (np.asarray(z) > 0) * 1.0,
+                          nudge="for z > 0 ReLU passes z itself on, not 1"),
+        exercises.Mistake("min instead of max", like=lambda z: np.minimum(z, 0),
+                          nudge="ReLU keeps the positive values"),
+    ],
+    nudge="ReLU outputs z where z is positive and 0 elsewhere, element by element",
+    formula="a = max(0, z), elementwise",
+    solution="def relu(z):\n    return np.maximum(z, 0)            # a new array; z is not changed",
+    success="Correct: ReLU passes z on where it is positive and gives 0 elsewhere")
+
+check_relu_grad = _Exercise(
+    "relu_grad(z)",
+    reference=_relu_grad_reference,
+    cases=[exercises.Case("z = [-2, -0.5, 0, 0.5, 3]", np.array([-2.0, -0.5, 0.0, 0.5, 3.0])),
+           *_RELU_CASES[1:]],
+    mistakes=[
+        exercises.Mistake("a slope of 1 everywhere (the slope of a linear unit)", like=np.ones_like,
+                          nudge="what is the slope of the flat part of ReLU, for z < 0?"),
+        exercises.Mistake("ReLU itself, max(0, z), instead of its slope", like=lambda z: np.maximum(z, 0),
+                          nudge="the slope of a straight line a = z does not depend on how big z is"),
+        exercises.Mistake("the slope reversed: 1 for z < 0 and 0 for z > 0",
+                          like=lambda z: (np.asarray(z) < 0) * 1.0,
+                          nudge="which part of ReLU is flat, z < 0 or z > 0?"),
+        exercises.Mistake("the sigmoid's slope", like=lambda z: nn.sigmoid(z) * (1 - nn.sigmoid(z)),
+                          nudge="this is the exercise for ReLU, whose pieces are straight lines"),
+        exercises.Mistake("a slope other than 0 or 1 at z = 0",
+                          when=lambda got, case: bool(np.any(np.asarray(case.args[0]) == 0)) and float(
+                              np.asarray(got, dtype=np.float64).ravel()[
+                                  np.flatnonzero(np.asarray(case.args[0]).ravel() == 0)[0]]) not in (0.0, 1.0),
+                          nudge="at z = 0 take the slope of one of the two pieces"),
+    ],
+    nudge="ReLU is made of two straight pieces: what is the slope of each?",
+    formula="da/dz = 1 where z > 0, 0 where z < 0 (at z = 0: 0, or 1)",
+    solution="def relu_grad(z):\n    return (z > 0).astype(float)       # 1 where the unit is on, 0 elsewhere",
+    success="Correct: slope 1 where the unit is on, 0 where it is off")
 
 
 def _maxout_reference(Z, k):
@@ -490,119 +671,141 @@ def _maxout_reference(Z, k):
     return Z.reshape(Z.shape[0], -1, k).max(axis=2)
 
 
-def check_relu(relu, relu_grad):
-    """Exercise: relu(z) = max(0, z) and its derivative, elementwise, for arrays of any shape."""
-    problems = []
-    cases = [np.array([-2.0, -0.5, 0.5, 3.0]), np.array([[1.5, -1.0, 0.25], [-3.0, 2.0, -0.1]])]
-    for z in cases:
-        z_in = z.copy()
-        got, err = exercises.call(f"relu({z.tolist()})", relu, z_in)
-        problems.append(err or exercises.expect_close(f"relu({z.tolist()})", got, _relu_reference(z)))
-        if err is None and not np.array_equal(z_in, z):
-            problems.append("relu changed its input array in place; compute a new array instead "
-                            "(np.maximum(z, 0) does)")
-        got, err = exercises.call(f"relu_grad({z.tolist()})", relu_grad, z.copy())
-        problems.append(err or exercises.expect_close(f"relu_grad({z.tolist()})", got, _relu_grad_reference(z)))
-    got, err = exercises.call("relu_grad(0.0)", relu_grad, np.array([0.0]))
-    if err is None and got is not None:
-        try:
-            v = float(np.asarray(got, dtype=np.float64).ravel()[0])
-            if v not in (0.0, 1.0):
-                problems.append(f"relu_grad(0) is {v}; at z = 0 take 0 (or 1): it must be one of the two slopes")
-        except (TypeError, ValueError, IndexError):
-            pass
-    problems = list(dict.fromkeys(p for p in problems if p))
-    return exercises.feedback(
-        problems,
-        hint="ReLU keeps z where z > 0 and gives 0 elsewhere: np.maximum(z, 0). Its slope is 1 where "
-             "z > 0 and 0 where z < 0: (z > 0).astype(float).",
-        success="Correct: ReLU passes z (slope 1) where it is positive and 0 (slope 0) elsewhere")
+_ZM = np.array([[1.0, -2.0, 3.0, 0.5, -1.0, -4.0],
+                [-1.0, 2.0, 0.0, -3.0, 5.0, 6.0],
+                [7.0, 1.0, -2.0, 8.0, 0.0, -5.0]])
+
+check_maxout = _Exercise(
+    "maxout(Z, k)",
+    reference=_maxout_reference,
+    cases=[exercises.Case("k = 2 (Z: 3 examples x 6 values, 3 groups)", _ZM, 2),
+           exercises.Case("k = 3 (2 groups)", _ZM, 3),
+           exercises.Case("k = 1 (every value its own group)", _ZM, 1),
+           exercises.Case("k = 2, Z as float32", _ZM.astype(np.float32), 2)],
+    mistakes=[
+        exercises.Mistake("the first element of each group instead of the largest",
+                          like=lambda Z, k: np.asarray(Z)[:, ::k],
+                          nudge="every element of a group competes: which one is the group's output?"),
+        exercises.Mistake("grouped elements n apart (columns j, j + n, j + 2n, ...); a group is k "
+                          "CONSECUTIVE elements (z1, z2 | z3, z4 | ... for k = 2)",
+                          like=lambda Z, k: np.asarray(Z).reshape(len(Z), k, -1).max(axis=1),
+                          nudge="the elements of one group are neighbours: their column numbers differ by 1"),
+        exercises.Mistake("the maximum of the whole row (one number per example) instead of one per group",
+                          like=lambda Z, k: np.asarray(Z).max(axis=1),
+                          nudge="each example has n = (number of columns) / k outputs"),
+        exercises.Mistake("the groups formed across examples: the batch axis was lost",
+                          like=lambda Z, k: np.asarray(Z).reshape(-1, k).max(axis=1),
+                          nudge="keep one row per example: the output has shape (batch, n)"),
+        exercises.Mistake("the minimum instead of the maximum",
+                          like=lambda Z, k: np.asarray(Z).reshape(len(Z), -1, k).min(axis=2),
+                          nudge="maxout keeps the largest element of each group"),
+    ],
+    nudge="split each row into groups of k neighbouring values and keep one value per group",
+    formula="Z of shape (batch, n k) -> (batch, n, k) groups of k consecutive values -> max over the group axis",
+    solution="def maxout(Z, k):\n"
+             "    return Z.reshape(len(Z), -1, k).max(axis=2)   # (batch, n, k): each group on the last axis",
+    success="Correct: each group of k consecutive elements gives one output, its maximum")
 
 
-def check_maxout(maxout):
-    """Exercise: maxout(Z, k) takes the maximum of each group of k consecutive columns of Z."""
-    problems = []
-    Z = np.array([[1.0, -2.0, 3.0, 0.5, -1.0, -4.0],
-                  [-1.0, 2.0, 0.0, -3.0, 5.0, 6.0],
-                  [7.0, 1.0, -2.0, 8.0, 0.0, -5.0]])
-    for k in (2, 3, 1):
-        want = _maxout_reference(Z, k)
-        got, err = exercises.call(f"maxout(Z, k={k})", maxout, Z.copy(), k)
-        if err:
-            problems.append(err)
-            continue
-        problem = exercises.expect_close(f"maxout(Z, k={k})", got, want)
-        if problem and k > 1 and got is not None:
-            strided = Z.reshape(Z.shape[0], k, -1).max(axis=1)
-            try:
-                if np.allclose(np.asarray(got, dtype=np.float64), strided):
-                    problem = (f"maxout(Z, k={k}) grouped elements {Z.shape[1] // k} apart; a group is "
-                               f"k CONSECUTIVE elements (z1, z2 | z3, z4 | ... for k = 2)")
-            except (TypeError, ValueError):
-                pass
-        problems.append(problem)
-    return exercises.feedback(
-        problems,
-        hint="Z has shape (batch, n * k): Z.reshape(len(Z), -1, k) puts each group of k consecutive "
-             "elements on the last axis; then take .max(axis=2).",
-        success="Correct: each group of k elements gives one output, its maximum")
+# --------------------------------------------------------------------------------------------
+# "Predict, then run": which layer's gradient is smallest?
+
+def smallest_gradient(rms, factor=10.0):
+    """'first' if the first layer's gradient is the smallest and over `factor` times below the
+    largest, 'last' if the last layer's is, else 'same' (all within `factor` of each other)."""
+    rms = np.asarray(rms, dtype=np.float64)
+    if rms.max() / rms.min() <= factor:
+        return "same"
+    i = int(np.argmin(rms))
+    return "first" if i == 0 else ("last" if i == len(rms) - 1 else f"layer {i + 1}")
 
 
-def check_next_step(next_step):
-    """Exercise: next_step(train_acc, test_acc, target) returns the recipe's next step."""
-    cases = [(0.60, 0.55, 0.9), (0.98, 0.70, 0.9), (0.97, 0.95, 0.9), (0.50, 0.95, 0.9),
-             (0.90, 0.90, 0.9), (0.85, 0.80, 0.8), (0.95, 0.60, 0.99)]
-    why = {MODIFY: "the network is not good on the training data yet, so overfitting is not the problem",
-           OVERFIT: "good on training but not on testing data: that is overfitting",
-           DONE: "good on both training and testing data"}
-    problems = []
-    for train_acc, test_acc, target in cases:
-        what = f"next_step({train_acc}, {test_acc}, target={target})"
-        got, err = exercises.call(what, next_step, train_acc, test_acc, target)
-        want = recipe_next_step(train_acc, test_acc, target)
-        if err:
-            problems.append(err)
-        elif not isinstance(got, str) or got.strip().lower() not in STEPS:
-            problems.append(f"{what} returned {got!r}; return one of {list(STEPS)}")
-        elif got.strip().lower() != want:
-            problems.append(f"{what} returned {got!r}, expected {want!r}: {why[want]}")
-    return exercises.feedback(
-        problems,
-        hint="Check the training accuracy FIRST (below target: modify the network); only when it is "
-             "good look at the test accuracy (below target: prevent overfitting); else done. "
-             "'Good' means at least the target.",
-        success="Correct: training data first, then testing data, and only then blame overfitting")
+def reveal_guess(guess, measured):
+    """Your guess next to the measurement: guess and measured are dicts activation -> answer."""
+    lines = []
+    for activation, truth in measured.items():
+        g = guess.get(activation) if isinstance(guess, dict) else None
+        if g is Ellipsis or g is None:
+            verdict = "no guess yet"
+        elif isinstance(g, str) and g.strip().lower() == truth:
+            verdict = "you guessed right"
+        else:
+            verdict = f"you guessed {g!r}"
+        lines.append(f"{activation:>7}: smallest gradients: {truth} ({verdict})")
+    return "\n".join(lines)
 
 
-def gradient_trend(rms, factor=10.0):
-    """'last' if the last layer's gradient is over `factor` times the first's, 'first' if the
-    reverse, else 'same'."""
-    ratio = rms[-1] / rms[0]
-    return "last" if ratio > factor else ("first" if ratio < 1 / factor else "same")
+# --------------------------------------------------------------------------------------------
+# The full run of section 2, from the command line
+
+RESULTS = pathlib.Path(__file__).resolve().parent.parent.parent / "data" / "results" / "relu_maxout_full.json"
+
+FULL_SETTINGS = {"activations": ["sigmoid", "relu"], "depths": [1, 2, 3, 4, 5, 6, 7], "width": 32,
+                 "epochs": 30, "seeds": [0, 1, 2, 3, 4], "lr": 0.2, "batch_size": 50,
+                 "n_train": 2000, "n_test": 1000, "split_seed": 0, "dtype": "float32"}
 
 
-def check_gradient_prediction(prediction, X, y, depth=7, width=32, seed=0):
-    """Exercise: predict, for sigmoid and for ReLU networks of `depth` hidden layers, which layer
-    has the bigger gradient: 'first', 'last' or 'same' (within a factor of 10)."""
-    options = ("first", "last", "same")
-    if not isinstance(prediction, dict) or set(prediction) != {"sigmoid", "relu"}:
-        return exercises.feedback(
-            [f"prediction must be a dict with keys 'sigmoid' and 'relu', got {prediction!r}"],
-            hint="prediction = {'sigmoid': 'first' or 'last' or 'same', 'relu': ...}")
-    problems, measured = [], {}
-    for activation in ("sigmoid", "relu"):
-        rms = layer_gradients(make_net(depth, activation, width=width, seed=seed), X, y)
-        measured[activation] = (gradient_trend(rms), rms[-1] / rms[0])
-        answer = prediction[activation]
-        if not isinstance(answer, str) or answer.strip().lower() not in options:
-            problems.append(f"prediction[{activation!r}] is {answer!r}; choose one of {list(options)}")
-        elif answer.strip().lower() != measured[activation][0]:
-            trend, ratio = measured[activation]
-            problems.append(f"{activation}: you predicted {answer!r}, the measurement says {trend!r} "
-                            f"(last layer / first layer = {ratio:.1e})")
-    lines = ", ".join(f"{a}: last / first = {r:.1e}" for a, (_, r) in measured.items())
-    return exercises.feedback(
-        problems,
-        hint="Backpropagation multiplies by sigma'(z) <= 1/4 at every sigmoid layer it passes; ReLU's "
-             "slope is 1 on every active unit.",
-        success=f"Correct ({lines})")
+def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
+    """Section 2's experiment at full size: for every activation, depth and seed, the training
+    accuracy after each epoch and the test accuracy at the end (None, and an entry in
+    "diverged", for a run whose cost became NaN: its list of accuracies stops there).
+    Writes them to `path`."""
+    from .. import optim, train
+    log = log or (lambda message: print(message, flush=True))
+    s = settings
+    X_train, X_test, y_train, y_test = mnist_subset(s["n_train"], s["n_test"], s["split_seed"])
+    dtype = np.dtype(s["dtype"]).type
+    X_train, X_test = X_train.astype(dtype), X_test.astype(dtype)
+    out = {"command": "python -m dltutor.lessons.relu_maxout --full", "settings": settings,
+           "numpy": np.__version__, "python": platform.python_version(),
+           "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"),
+           "train_accuracy": {}, "test_accuracy": {}, "diverged": []}
+    start = time.perf_counter()
+    for activation in s["activations"]:
+        for depth in s["depths"]:
+            key = f"{activation} {depth}"
+            out["train_accuracy"][key], out["test_accuracy"][key] = [], []
+            for seed in s["seeds"]:
+                net = make_net(depth, activation, width=s["width"], seed=seed).astype(dtype)
+                accuracies = []        # after each epoch; kept when a run diverges
+                try:
+                    train.fit(net, X_train, y_train, optimizer=optim.SGD(net, lr=s["lr"]), epochs=s["epochs"],
+                              batch_size=s["batch_size"], seed=seed, verbose=False,
+                              callback=lambda epoch, h: accuracies.append(round(h["accuracy"][-1], 4)))
+                    test = round(train.evaluate(net, X_test, y_test)["accuracy"], 4)
+                except train.Diverged:
+                    out["diverged"].append({"run": key, "seed": seed, "epoch": len(accuracies) + 1})
+                    test = None
+                out["train_accuracy"][key].append(accuracies)
+                out["test_accuracy"][key].append(test)
+            finals = [a[-1] if len(a) == s["epochs"] else "diverged" for a in out["train_accuracy"][key]]
+            log(f"{key}: final training accuracy {finals}")
+    out["seconds"] = round(time.perf_counter() - start, 1)
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    log(f"wrote {path} in {out['seconds']} s")
+    return out
+
+
+def load_full(path=RESULTS):
+    """The saved results of `python -m dltutor.lessons.relu_maxout --full`, or None if not there."""
+    path = pathlib.Path(path)
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.relu_maxout",
+                                     description="Notebook 06's depth experiment, in its fuller form.")
+    parser.add_argument("--full", action="store_true", help="run it with depths 1-7, 5 seeds, 30 epochs")
+    parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
+    args = parser.parse_args(argv)
+    if not args.full:
+        parser.print_help()
+        return 0
+    run_full(path=args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
