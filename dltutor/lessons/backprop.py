@@ -40,14 +40,14 @@ def computation_graph_figure(forward, backward, title="The slides' network as a 
            ("y", "C"): "$\\sum(y-t)^2$"}
     pos = {name: (1.6 * i, 0.0) for i, name in enumerate(chain)}
     for l, z in ((1, "z1"), (2, "z2"), (3, "z3")):
-        pos[f"W{l}"] = (pos[z][0] - 0.8, 1.35)
+        pos[f"W{l}"] = (pos[z][0] - 0.8, 1.3)
     fig, ax = plt.subplots(figsize=(13, 4.6), layout="constrained")
     forward_color, backward_color = plot.COLORS[0], plot.COLORS[3]
 
     def fmt(v):
         v = np.atleast_1d(np.asarray(v, dtype=np.float64))
         if v.ndim == 2:
-            return "[" + "; ".join(" ".join(f"{x:.2f}" for x in row) for row in v) + "]"
+            return "[" + "; ".join(" ".join(f"{x:.3g}" for x in row) for row in v) + "]"
         return "(" + ", ".join(f"{x:.3g}" if abs(x) < 0.01 and x != 0 else f"{x:.2f}" for x in v) + ")"
 
     for name, (x0, y0) in pos.items():
@@ -57,11 +57,14 @@ def computation_graph_figure(forward, backward, title="The slides' network as a 
         ax.add_patch(box)
         ax.text(x0, y0, labels[name], ha="center", va="center", fontsize=11)
         if name in forward:
-            ax.text(x0, y0 + 0.33 if not is_param else y0 + 0.33, fmt(forward[name]), ha="center",
-                    va="bottom", fontsize=8, color=forward_color)
+            ax.text(x0, y0 + 0.33, fmt(forward[name]), ha="center", va="bottom", fontsize=8, color=forward_color)
         if name in backward:
-            ax.text(x0, y0 - 0.33, "$\\partial C/\\partial$" + labels[name].replace(", ", ",\\,") + "\n" + fmt(backward[name]),
-                    ha="center", va="top", fontsize=8, color=backward_color)
+            node = labels[name].split(",")[0].strip("$")
+            text = f"$\\partial C/\\partial {node}$\n{fmt(backward[name])}"
+            if is_param:  # above the parameter's box, out of the way of the arrow below it
+                ax.text(x0, y0 + 0.33, text, ha="center", va="bottom", fontsize=8, color=backward_color)
+            else:
+                ax.text(x0, y0 - 0.33, text, ha="center", va="top", fontsize=8, color=backward_color)
     for a, b in zip(chain, chain[1:]):
         (xa, ya), (xb, yb) = pos[a], pos[b]
         ax.add_patch(FancyArrowPatch((xa + 0.46, ya + 0.06), (xb - 0.46, yb + 0.06), arrowstyle="-|>",
@@ -71,13 +74,13 @@ def computation_graph_figure(forward, backward, title="The slides' network as a 
         ax.text((xa + xb) / 2, ya + 0.12, ops[(a, b)], ha="center", va="bottom", fontsize=7.5)
     for l, z in ((1, "z1"), (2, "z2"), (3, "z3")):
         (xw, yw), (xz, yz) = pos[f"W{l}"], pos[z]
-        ax.add_patch(FancyArrowPatch((xw + 0.1, yw - 0.26), (xz - 0.1, yz + 0.26), arrowstyle="-|>",
+        ax.add_patch(FancyArrowPatch((xw + 0.3, yw - 0.26), (xz - 0.4, yz + 0.26), arrowstyle="-|>",
                                      mutation_scale=10, color=forward_color, linewidth=1))
     ax.plot([], [], color=forward_color, linewidth=1.4, label="forward pass: values (blue, above)")
     ax.plot([], [], color=backward_color, linewidth=1.4, linestyle="--",
-            label="backward pass: $\\partial C/\\partial$ node (red, below)")
+            label="backward pass: $\\partial C/\\partial$ node (red)")
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncols=2, fontsize=9, frameon=False)
-    ax.set(xlim=(-0.9, 1.6 * (len(chain) - 1) + 0.9), ylim=(-1.55, 2.05), title=title)
+    ax.set(xlim=(-0.9, 1.6 * (len(chain) - 1) + 0.9), ylim=(-1.45, 2.25), title=title)
     ax.set_xlabel("the forward pass runs left to right, the backward pass right to left")
     ax.set_xticks([]), ax.set_yticks([])
     ax.grid(False)
@@ -336,13 +339,16 @@ def confusion_figure(y_true, y_pred, title="Test images: where the mistakes are"
     errors coloured on their own scale, with a colour bar: so that a cell of 1 and a cell of 8
     differ. Returns (fig, counts)."""
     import matplotlib.pyplot as plt
+    import matplotlib.ticker as ticker
     from sklearn.metrics import confusion_matrix
     counts = confusion_matrix(y_true, y_pred, labels=range(10))
     errors = np.ma.masked_where(np.eye(10, dtype=bool), counts)
     fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
     ax.imshow(np.where(np.eye(10, dtype=bool), 1.0, np.nan), cmap="Greys", vmin=0, vmax=4)
     im = ax.imshow(errors, cmap="Reds", vmin=0, vmax=max(1, errors.max()))
-    fig.colorbar(im, ax=ax, label="number of test images (mistakes only)")
+    bar = fig.colorbar(im, ax=ax, label="number of test images (mistakes only)")
+    bar.locator = ticker.MaxNLocator(integer=True)
+    bar.update_ticks()
     for t in range(10):
         for p in range(10):
             if counts[t, p]:
