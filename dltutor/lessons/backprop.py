@@ -103,7 +103,10 @@ class _Raised:
 
     def __repr__(self):
         where = f" in the line `{self.line}`" if self.line else ""
-        return f"raised {type(self.exc).__name__}: {self.exc}{where}"
+        message = str(self.exc)
+        if "matmul" in message or "not aligned" in message:  # numpy's words for it are long
+            message = "the shapes of a matrix product do not fit"
+        return f"raised {type(self.exc).__name__} ({message}){where}"
 
 
 class _LayerExercise(Exercise):
