@@ -244,3 +244,37 @@ def test_digit_picker_widget(small_digit_net):
     assert f"true digit {y[0]}" in w.text.value
     assert w.controls["index"].max == len(X) - 1
     assert w.sweep() == []
+
+
+# --- the stored notebooks show no solution ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, checks", [
+    ("03_cost_and_gradient_descent", ("check_total_cost", "check_gradient_descent", "check_learning_rate")),
+    ("04_backpropagation", ("check_sigmoid_backward", "check_dense_backward", "check_layer_gradient")),
+])
+def test_no_executed_cell_or_stored_output_holds_a_solution(name, checks):
+    import json
+    import pathlib
+
+    from dltutor.lessons import gradient_descent as gd
+    lessons = {"03": gd, "04": bp}
+    path = pathlib.Path(__file__).resolve().parent.parent / "notebooks" / f"{name}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    lesson = lessons[name[:2]]
+    solutions = [getattr(lesson, c).solution() for c in checks]
+    answer_lines = [line.strip() for s in solutions for line in s.splitlines()
+                    if line.strip() and not line.strip().startswith(("def ", "theta = np.array", "path = [", "return np.array(path)"))]
+    answer_lines += ["eta_choice = 0.35", "check_learning_rate(0.35)"]  # the right rate, set in a cell
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        outputs = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                          for o in cell.get("outputs", []))
+        assert "Solution:" not in outputs, f"cell {i} shows a solution"
+        for line in answer_lines:
+            assert line.split("#")[0].strip() not in source, f"cell {i} runs the solution line {line!r}"
+            assert line.split("#")[0].strip() not in outputs, f"cell {i} shows the solution line {line!r}"
+        assert not any(o.get("output_type") == "error" for o in cell.get("outputs", [])), f"cell {i} failed"
+    counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
