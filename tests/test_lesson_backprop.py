@@ -214,7 +214,11 @@ def test_mini_batch_gradients_scatter_around_the_full_gradient():
     cos_large = np.mean([bp.cosine(g, full) for g in large])
     assert 0 < cos_small < cos_large < 1
     assert np.linalg.norm(large.mean(axis=0) - full) < 0.1 * np.linalg.norm(full)
-    fig, cos = bp.gradient_spread_figure(full, small, (0, 1), 10)
+    assert bp.entry_name(net, 0) == "0.W[0, 0]" and bp.entry_name(net, 64 * 20) == "0.b[0]"
+    assert bp.entry_name(net, len(full) - 1) == "2.b[9]"
+    with pytest.raises(IndexError):
+        bp.entry_name(net, len(full))
+    fig, cos = bp.gradient_spread_figure(full, small, (0, 1), 10, names=["0.W[0, 0]", "0.W[0, 1]"])
     assert len(cos) == 100 and all(ax.get_xlabel() for ax in fig.axes)
     plt.close("all")
 

@@ -304,11 +304,22 @@ def flat_gradient(net):
     return np.concatenate([g.ravel() for g in net.grads.values()])
 
 
+def entry_name(net, index):
+    """Which parameter entry of the network the flat_gradient position `index` is, e.g. "2.b[7]"."""
+    start = 0
+    for key, g in net.grads.items():
+        if index < start + g.size:
+            where = np.unravel_index(index - start, g.shape)
+            return f"{key}[{', '.join(str(int(i)) for i in where)}]"
+        start += g.size
+    raise IndexError(f"the network has {start} parameters, no entry {index}")
+
+
 def cosine(a, b):
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def gradient_spread_figure(full, batch_grads, coords, batch_size):
+def gradient_spread_figure(full, batch_grads, coords, batch_size, names=None):
     """Left: two coordinates of each mini-batch gradient (dots) around the full gradient (star) and
     the mean of the mini-batch gradients (cross). Right: the cosine between each mini-batch
     gradient and the full one, as a histogram."""
@@ -324,7 +335,7 @@ def gradient_spread_figure(full, batch_grads, coords, batch_size):
     ax.plot(full[i], full[j], marker="*", color="black", markersize=14, linestyle="none",
             label="the full gradient (all training images)")
     ax.set(title="Two entries of the gradient, mini-batch by mini-batch",
-           xlabel=f"gradient entry {i}", ylabel=f"gradient entry {j}")
+           xlabel=f"dC/d {names[0] if names else i}", ylabel=f"dC/d {names[1] if names else j}")
     ax.legend(fontsize=8)
     cos = [cosine(g, full) for g in batch_grads]
     ax_cos.hist(cos, bins=20, color=plot.COLORS[0], edgecolor="white")
