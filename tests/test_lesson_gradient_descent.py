@@ -1,4 +1,4 @@
-"""Notebook 03's lesson module: error surfaces, gradient descent, widgets and exercise checks."""
+"""Notebook 03's lesson module: error surfaces, gradient descent, the two costs' gradients, widgets, exercise checks."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dltutor import data, gradcheck, nn, optim, train  # noqa: E402
+from dltutor import gradcheck, nn  # noqa: E402
+from dltutor.exercises import NotDone  # noqa: E402
 from dltutor.lessons import gradient_descent as gd  # noqa: E402
 
 
@@ -145,46 +146,94 @@ def test_cost_widget_text():
     assert f"cross entropy L = {-np.log(0.5):.4f}" in w.text.value
 
 
-@pytest.fixture(scope="module")
-def small_digit_net():
-    X, y = data.load_mnist()
-    X_train, X_test, y_train, y_test = data.split(X, y, test_size=0.1, seed=0)
-    net = nn.Sequential(nn.Dense(784, 10, rng=0), nn.Softmax())
-    train.fit(net, X_train[:1000], y_train[:1000], optimizer=optim.SGD(net, lr=0.5), epochs=2, verbose=False)
-    return net, X_test[:40], y_test[:40]
+def test_too_large_panel_holds_every_point_of_its_path(neuron):
+    fig, paths = gd.learning_rate_figure(neuron, (-2.0, 2.0), [0.02, 0.3, 0.45], 30)
+    for ax, path in zip(fig.path_axes, paths):
+        assert gd.points_inside(ax, path) == len(path)
+    assert fig.path_axes[2].get_xlim()[1] > neuron.w1_range[1]  # the large-eta panel was widened
+    plt.close("all")
 
 
-def test_digit_picker_widget(small_digit_net):
-    net, X, y = small_digit_net
-    w = gd.digit_picker_widget(net, X, y)
-    assert w.last_error is None and w.image.value[:4] == b"\x89PNG"
-    assert f"true digit {y[0]}" in w.text.value
-    assert w.controls["index"].max == len(X) - 1
-    assert w.sweep() == []
+def test_too_large_rate_falls_for_four_steps_then_rises(neuron):
+    costs = gd.path_costs(neuron, gd.descend(neuron, (-2.0, 2.0), 0.45, 30))
+    assert np.all(np.diff(costs[:5]) < 0) and np.all(np.diff(costs[4:]) > 0)
 
 
-# --- exercise checks: the notebook's solutions pass, typical mistakes get the right message -------
+# --- squared error against cross entropy at a confidently wrong output ----------------------------
 
-def total_cost_solution(Y, T):
-    return -np.sum(T * np.log(Y))
+@pytest.mark.parametrize("kind", gd.COSTS)
+@pytest.mark.parametrize("s", [0.0, 3.0, 8.0])
+def test_output_gradient_matches_numerical_gradient(kind, s):
+    z = gd.confidently_wrong_logits(s)
+    numerical = gradcheck.numerical_gradient(lambda: gd.output_cost(kind, z, 1), z)
+    np.testing.assert_allclose(gd.output_gradient(kind, z, 1), numerical, atol=1e-8)
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda Y, T: 0.0, "expected"),
-    (lambda Y, T: -np.mean(np.sum(T * np.log(Y), axis=1)), "the mean"),
-    (lambda Y, T: np.sum(T * np.log(Y)), "negative"),
-    (lambda Y, T: -np.sum(np.log(Y)), "every output"),
-    (lambda Y, T: np.sum((Y - T) ** 2), "squared error"),
-    (lambda Y, T: -np.sum(T * np.log10(Y)), "base 10"),
-    (lambda Y, T: -np.sum(T * np.log(Y), axis=1), "numbers"),
-    (lambda Y, T: None, "None"),
-    (lambda Y, T: 1 / 0, "ZeroDivisionError"),
+def test_output_gradient_rejects_an_unknown_cost():
+    with pytest.raises(ValueError, match="kind"):
+        gd.output_gradient("hinge", np.zeros(10), 1)
+
+
+def test_squared_error_starts_slowly_where_cross_entropy_does_not():
+    z = gd.confidently_wrong_logits(8.0)
+    ce = np.linalg.norm(gd.output_gradient("cross entropy", z, 1))
+    sq = np.linalg.norm(gd.output_gradient("squared error", z, 1))
+    assert ce > 1.0 and sq < 0.01 and ce / sq > 100
+    steps = {k: int(np.argmax(gd.descend_logits(k, z, 1, 1.0, 200)[:, 1] > 0.5)) for k in gd.COSTS}
+    assert 0 < steps["cross entropy"] <= 10 and steps["squared error"] > 100
+
+
+def test_slow_start_figure_draws():
+    fig, runs = gd.slow_start_figure(np.linspace(0, 9, 10), gd.confidently_wrong_logits(8.0), 1, 1.0, 20)
+    assert set(runs) == set(gd.COSTS) and runs["cross entropy"].shape == (21, 10)
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes)
+    plt.close("all")
+
+
+# --- exercise checks: correct variants pass, typical mistakes are named, the nudge gives no answer --
+
+def total_cost_loop(Y, T):
+    total = 0.0
+    for r in range(len(Y)):
+        for k in range(Y.shape[1]):
+            if T[r, k]:
+                total -= np.log(Y[r][k])
+    return total
+
+
+@pytest.mark.parametrize("right", [
+    lambda Y, T: -np.sum(T * np.log(Y)),
+    total_cost_loop,
+    lambda Y, T: np.float32(-np.sum(T * np.log(Y))),                 # a float32 answer
+    lambda Y, T: -np.sum(T.astype(np.float32) * np.log(Y.astype(np.float32))),
+    lambda Y, T: float(-np.sum(T * np.log(Y))),                      # a Python float
+    lambda Y, T: -np.sum(np.log(Y[T.astype(bool)])),
 ])
-def test_check_total_cost(wrong, message):
-    assert gd.check_total_cost(total_cost_solution).ok
-    result = gd.check_total_cost(wrong)
-    assert not result.ok
-    assert message in repr(result), repr(result)
+def test_check_total_cost_accepts_correct_forms(right):
+    assert gd.check_total_cost(right).ok
+
+
+@pytest.mark.parametrize("wrong, name", [
+    (lambda Y, T: -np.mean(np.sum(T * np.log(Y), axis=1)), "the mean C / R"),
+    (lambda Y, T: np.sum(T * np.log(Y)), "minus sign"),
+    (lambda Y, T: -np.sum(np.log(Y)), "every output"),
+    (lambda Y, T: -np.sum(T * np.log(Y), axis=1), "one a row"),
+    (lambda Y, T: np.sum((Y - T) ** 2), "squared error"),
+    (lambda Y, T: -np.sum(T * np.log10(Y)), "log base 10"),
+])
+def test_check_total_cost_names_the_mistake(wrong, name):
+    text = repr(gd.check_total_cost(wrong))
+    assert "It looks like" in text and name in text
+    assert "np.log" not in text                              # level 1: no answer in the feedback
+    assert "Formula" in repr(gd.check_total_cost(wrong, hint=2))
+    assert "np.sum(T * np.log(Y))" in repr(gd.check_total_cost(wrong, hint=3))
+
+
+def test_check_total_cost_placeholder_says_not_done():
+    def placeholder(Y, T):
+        raise NotDone
+    text = repr(gd.check_total_cost(placeholder))
+    assert "not written yet" in text and "np.log" not in text
 
 
 def gradient_descent_solution(grad, theta0, eta, steps):
@@ -196,11 +245,24 @@ def gradient_descent_solution(grad, theta0, eta, steps):
     return np.array(path)
 
 
-def _uphill(grad, theta0, eta, steps):
-    return gradient_descent_solution(lambda w: -grad(w), theta0, eta, steps)
+def gradient_descent_list(grad, theta0, eta, steps):
+    path = [list(theta0)]
+    for _ in range(steps):
+        g = grad(np.array(path[-1]))
+        path.append([path[-1][i] - eta * g[i] for i in range(2)])
+    return path
 
 
-def _in_place(grad, theta0, eta, steps):
+@pytest.mark.parametrize("right", [
+    gradient_descent_solution,
+    gradient_descent_list,                                   # a list of lists
+    lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n).astype(np.float32),
+])
+def test_check_gradient_descent_accepts_correct_forms(right):
+    assert gd.check_gradient_descent(right).ok
+
+
+def _in_place_descent(grad, theta0, eta, steps):
     theta = np.array(theta0, dtype=float)
     path = [theta]
     for _ in range(steps):
@@ -209,100 +271,52 @@ def _in_place(grad, theta0, eta, steps):
     return np.array(path)
 
 
-def _no_start(grad, theta0, eta, steps):
-    return gradient_descent_solution(grad, theta0, eta, steps)[1:]
-
-
-def _last_only(grad, theta0, eta, steps):
-    return gradient_descent_solution(grad, theta0, eta, steps)[-1]
-
-
-def _no_eta(grad, theta0, eta, steps):
-    return gradient_descent_solution(grad, theta0, 1.0, steps)
-
-
-def _never_moves(grad, theta0, eta, steps):
-    return np.array([theta0] * (steps + 1))
-
-
-@pytest.mark.parametrize("wrong, message", [
-    (lambda grad, theta0, eta, steps: np.array([theta0]), "only theta^0"),
-    (_uphill, "uphill"),
-    (_in_place, "in place"),
-    (_no_start, "left out the start"),
-    (_last_only, "only the last point"),
-    (_no_eta, "ignored the learning rate"),
-    (_never_moves, "never moved"),
-    (lambda grad, theta0, eta, steps: None, "None"),
-    (lambda grad, theta0, eta, steps: grad(theta0, 1), "TypeError"),
+@pytest.mark.parametrize("wrong, name", [
+    (lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n)[1:], "leaves out the start"),
+    (lambda g, th, eta, n: np.array([th]), "only theta^0"),
+    (lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n)[-1], "only the last point"),
+    (lambda g, th, eta, n: gradient_descent_solution(lambda w: -g(w), th, eta, n), "uphill"),
+    (_in_place_descent, "in place"),
+    (lambda g, th, eta, n: gradient_descent_solution(g, th, 1.0, n), "learning rate left out"),
 ])
-def test_check_gradient_descent(wrong, message):
-    assert gd.check_gradient_descent(gradient_descent_solution).ok
-    result = gd.check_gradient_descent(wrong)
-    assert not result.ok
-    assert message in repr(result), repr(result)
+def test_check_gradient_descent_names_the_mistake(wrong, name):
+    text = repr(gd.check_gradient_descent(wrong))
+    assert "It looks like" in text and name in text
+    assert "theta - eta" not in text
 
 
-def sigmoid_layer_gradient_solution(X, W, b, T):
-    A = 1 / (1 + np.exp(-(X @ W.T + b)))
-    dA = 2 * (A - T) / len(X)
-    dZ = dA * A * (1 - A)
-    return dZ.T @ X
+def test_gradient_descent_fallback_is_used_until_the_answer_passes(capsys):
+    def placeholder(grad, theta0, eta, steps):
+        return np.array([theta0])
+    assert gd.check_gradient_descent.use(placeholder, fallback=gd.gradient_descent_reference) is gd.gradient_descent_reference
+    assert "package's version" in capsys.readouterr().out
+    assert gd.check_gradient_descent.use(gradient_descent_solution, fallback=None) is gradient_descent_solution
 
 
-def _with(change):
-    def fn(X, W, b, T):
-        A = 1 / (1 + np.exp(-(X @ W.T + b)))
-        dA = 2 * (A - T) / len(X)
-        return change(X, A, dA, T)
-    return fn
-
-
-@pytest.mark.parametrize("wrong, message", [
-    (lambda X, W, b, T: np.zeros_like(W), "expected"),
-    (_with(lambda X, A, dA, T: (dA * A * (1 - A) * len(X)).T @ X), "R = 5 times too large"),
-    (_with(lambda X, A, dA, T: (dA * A * (1 - A) / 2).T @ X), "half"),
-    (_with(lambda X, A, dA, T: dA.T @ X), "sigma'(z)"),
-    (_with(lambda X, A, dA, T: -(dA * A * (1 - A)).T @ X), "wrong sign"),
-    (_with(lambda X, A, dA, T: X.T @ (dA * A * (1 - A))), "transposed"),
-    (lambda X, W, b, T: None, "None"),
-    (lambda X, W, b, T: W @ X, "ValueError"),
-])
-def test_check_sigmoid_layer_gradient(wrong, message):
-    assert gd.check_sigmoid_layer_gradient(sigmoid_layer_gradient_solution).ok
-    result = gd.check_sigmoid_layer_gradient(wrong)
-    assert not result.ok
-    assert message in repr(result), repr(result)
-
-
-def test_sigmoid_layer_reference_matches_numerical_gradient():
-    X, W, b, T = gd._sigmoid_layer_case(0)
-    layer = nn.Dense.from_weights(W, b)
-    sq = nn.SquaredError()
-
-    def C():
-        return sq(gd.sigma(layer.forward(X)), T)
-
-    numerical = gradcheck.numerical_gradient(C, layer.W)
-    assert gradcheck.relative_error(gd.sigmoid_layer_gradient_reference(X, W, b, T), numerical) < 1e-7
-
-
-@pytest.mark.parametrize("eta", [0.26, 0.35, 0.42])
+@pytest.mark.parametrize("eta", [0.26, 0.3, 0.35, 0.42, np.float32(0.35)])
 def test_check_learning_rate_accepts_good_rates(eta):
     assert gd.check_learning_rate(eta).ok
 
 
-@pytest.mark.parametrize("eta, message", [
-    (0.05, "Make eta larger"),
-    (0.2, "Make eta larger"),
-    (0.435, "zigzags"),
-    (0.5, "diverges"),
-    (5.0, "diverges"),
-    (-0.1, "positive number"),
-    ("fast", "positive number"),
-    (None, "positive number"),
+@pytest.mark.parametrize("eta, name", [
+    (0.05, "too small"),
+    (0.2, "too small"),
+    (0.43, "a little too large"),
+    (0.45, "too large: each step overshoots"),
+    (0.6, "too large: each step overshoots"),
 ])
-def test_check_learning_rate_rejects_bad_rates(eta, message):
-    result = gd.check_learning_rate(eta)
-    assert not result.ok
-    assert message in repr(result), repr(result)
+def test_check_learning_rate_names_the_mistake(eta, name):
+    text = repr(gd.check_learning_rate(eta))
+    assert "It looks like" in text and name in text
+    assert "0.35" not in text and "0.26" not in text          # the answer only at hint=3
+    assert "0.35" in repr(gd.check_learning_rate(eta, hint=3))
+
+
+@pytest.mark.parametrize("bad", ["fast", -0.1, float("nan")])
+def test_check_learning_rate_rejects_non_rates(bad):
+    result = gd.check_learning_rate(bad)
+    assert not result.ok and "eta" in repr(result)
+
+
+def test_check_learning_rate_placeholder():
+    assert "not written yet" in repr(gd.check_learning_rate(...))

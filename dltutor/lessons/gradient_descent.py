@@ -3,21 +3,17 @@
     from dltutor.lessons import gradient_descent as gd
     gd.neuron_surface(), gd.valleys_surface()   # two error surfaces C(w1, w2) with their gradients
     gd.descend(surface, start, lr, steps)       # gradient descent with optim.SGD on an optim.Point
-    gd.cost_widget(), gd.gradient_descent_widget(), gd.digit_picker_widget(net, X, y)
+    gd.cost_widget(), gd.gradient_descent_widget()
     gd.learning_rate_figure(...), gd.local_minima_figure(...), gd.output_bars(ax, y, ...)
-    gd.check_total_cost(fn), gd.check_gradient_descent(fn), gd.check_sigmoid_layer_gradient(fn),
-    gd.check_learning_rate(eta)
+    gd.output_gradient(kind, z, label), gd.slow_start_figure(...)   # squared error against cross entropy
+    gd.check_total_cost(fn), gd.check_gradient_descent(fn), gd.check_learning_rate(eta)
 """
 import matplotlib.ticker as ticker
 import numpy as np
 
-from .. import cost, data, exercises, nn, optim, plot
+from .. import cost, data, nn, optim, plot
 from .. import widgets as _widgets
-
-
-def sigma(z):
-    """The sigmoid 1 / (1 + e^-z), written so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+from ..exercises import Case, Exercise, Mistake
 
 
 def order_of_magnitude(x):
@@ -270,19 +266,43 @@ def gradient_descent_widget():
         steps=_widgets.slider("number of steps", 1, 100, 20, 1, integer=True))
 
 
+def _frame(surface, path, margin=0.05):
+    """Axis limits (w1, w2) that hold the surface's usual frame and every point of the path."""
+    path = np.asarray(path)
+    limits = []
+    for (lo, hi), column in zip((surface.w1_range, surface.w2_range), path.T):
+        pad = margin * (max(hi, column.max()) - min(lo, column.min()))
+        limits.append((min(lo, column.min() - pad), max(hi, column.max() + pad)))
+    return limits
+
+
+def _levels_for(surface, w1_range, w2_range):
+    """Contour levels that cover the cost everywhere in this frame (log-spaced for a log surface)."""
+    if (tuple(w1_range), tuple(w2_range)) == (surface.w1_range, surface.w2_range) or not surface.log_levels:
+        return surface.contour_levels()
+    lo = min(surface(m) for m in surface.minima)
+    w1, w2 = np.meshgrid(np.linspace(*w1_range, 50), np.linspace(*w2_range, 50))
+    hi = float(np.max(surface.cost(w1, w2)))
+    return np.geomspace(lo * 0.98, hi * 1.02, surface.levels)
+
+
 def learning_rate_figure(surface, start, rates, steps, names=("too small", "good", "too large")):
     """Three panels side by side (one learning rate each, the path on the contours) and, below,
-    the cost at each step for all three. Returns (fig, paths)."""
+    the cost at each step for all three. A panel's frame grows to hold every point of its path.
+    Returns (fig, paths)."""
     import matplotlib.pyplot as plt
     fig = plt.figure(figsize=(13, 7.2), layout="constrained")
     grid = fig.add_gridspec(2, len(rates), height_ratios=[1.15, 1])
     paths = [descend(surface, start, lr, steps) for lr in rates]
     labels = [f"{name}: eta = {lr:g}" for name, lr in zip(names, rates)]
+    fig.path_axes = []  # the panel of each path, in order (to check that every point is in its frame)
     for i, (path, label) in enumerate(zip(paths, labels)):
         ax = fig.add_subplot(grid[0, i])
+        fig.path_axes.append(ax)
+        w1_range, w2_range = _frame(surface, path)
         # one path a panel, drawn in the colour and line style it has in the cost plot below
-        plot.contour_path(surface.cost, surface.w1_range, surface.w2_range, [], ax=ax,
-                          levels=surface.contour_levels(), title=label)
+        plot.contour_path(surface.cost, w1_range, w2_range, [], ax=ax,
+                          levels=_levels_for(surface, w1_range, w2_range), title=label)
         st = plot.style(i + 1)
         ax.plot(path[:, 0], path[:, 1], color=st["color"], linestyle=st["linestyle"], marker=".")
         ax.plot(*path[0], marker="o", color=st["color"], markeredgecolor="white", markersize=8)
@@ -290,6 +310,13 @@ def learning_rate_figure(surface, start, rates, steps, names=("too small", "good
     ax_cost = fig.add_subplot(grid[1, :])
     draw_cost_curves(ax_cost, surface, paths, labels, title=f"Cost after each of {steps} steps")
     return fig, paths
+
+
+def points_inside(ax, path):
+    """How many points of the path lie inside the axes' frame (for checking a figure)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    path = np.asarray(path)
+    return int(np.sum((path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)))
 
 
 def local_minima_figure(surface, starts, lr, steps):
@@ -387,43 +414,82 @@ def cost_widget():
 
 
 # ---------------------------------------------------------------------------------------------
-# The trained digit recognizer
+# Why the classifier uses cross entropy: dC/dz at a confidently wrong output
 # ---------------------------------------------------------------------------------------------
 
-def digit_picker_widget(net, X, y):
-    """A slider over the test images: the image and the network's ten outputs as bars."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    Y = net.forward(X)
-    predicted = Y.argmax(axis=1)
+def confidently_wrong_logits(s, n=10, wrong=7):
+    """Logits z with z_wrong = s and every other z_k = 0: the larger s, the surer the wrong answer."""
+    z = np.zeros(n)
+    z[wrong] = s
+    return z
 
-    def draw(fig, index):
-        ax_img, ax_bars = fig.subplots(1, 2, width_ratios=[1, 1.6])
-        ax_img.imshow(X[index].reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
-        ax_img.set(title=f"test image {index}: a {y[index]}", xticks=[], yticks=[])
-        ax_img.grid(False)
-        verdict = "right" if predicted[index] == y[index] else "WRONG"
-        output_bars(ax_bars, Y[index], true=int(y[index]), title=f"The network's outputs ({verdict})")
-        top = np.argsort(Y[index])[::-1][:3]
-        return (f"true digit {y[index]}, the network says {predicted[index]} ({verdict}). "
-                "Largest outputs: " + ", ".join(f"{k}: {Y[index, k]:.3f}" for k in top))
 
-    return _widgets.Interactive(
-        draw, figsize=(7.5, 3.4),
-        index=_widgets.slider("test image", 0, len(X) - 1, 0, 1, integer=True))
+def output_gradient(kind, z, label):
+    """dC/dz of one example's cost through the softmax, for logits z (n,) and the true class.
+
+    kind "cross entropy": C = -ln y_label, dC/dz = y - t.
+    kind "squared error": C = sum_k (y_k - t_k)^2, dC/dy = 2 (y - t) and, through the softmax,
+    dC/dz_i = y_i (dC/dy_i - sum_j y_j dC/dy_j).
+    """
+    y = nn.softmax(np.asarray(z, dtype=np.float64)[None])[0]
+    t = np.zeros_like(y)
+    t[label] = 1.0
+    if kind == "cross entropy":
+        return y - t
+    if kind == "squared error":
+        g = 2.0 * (y - t)
+        return y * (g - np.dot(g, y))
+    raise ValueError(f"kind must be 'cross entropy' or 'squared error', got {kind!r}")
+
+
+def output_cost(kind, z, label):
+    """One example's cost from logits z: the function output_gradient differentiates."""
+    y = nn.softmax(np.asarray(z, dtype=np.float64)[None])
+    return (cost.CrossEntropy() if kind == "cross entropy" else cost.SquaredError())(y, [label])
+
+
+def descend_logits(kind, z0, label, eta, steps):
+    """Gradient descent on the logits themselves, z <- z - eta dC/dz: the outputs (steps + 1, n)."""
+    z = np.array(z0, dtype=np.float64)
+    ys = [nn.softmax(z[None])[0]]
+    for _ in range(steps):
+        z = z - eta * output_gradient(kind, z, label)
+        ys.append(nn.softmax(z[None])[0])
+    return np.array(ys)
+
+
+COSTS = ("cross entropy", "squared error")
+
+
+def slow_start_figure(confidences, z0, label, eta, steps):
+    """Left: |dC/dz| against how sure the wrong answer is, for both costs (log scale). Right: the
+    output for the true class during gradient descent on z from z0, for both costs. Returns
+    (fig, {cost: outputs (steps + 1, n)})."""
+    import matplotlib.pyplot as plt
+    fig, (ax_grad, ax_run) = plt.subplots(1, 2, figsize=(11.5, 4), layout="constrained")
+    y_wrong = [nn.softmax(confidently_wrong_logits(s)[None])[0, 7] for s in confidences]
+    runs = {}
+    for i, kind in enumerate(COSTS):
+        st = plot.style(i)
+        norms = [np.linalg.norm(output_gradient(kind, confidently_wrong_logits(s), label)) for s in confidences]
+        ax_grad.plot(y_wrong, norms, label=kind, color=st["color"], linestyle=st["linestyle"],
+                     marker=st["marker"], markevery=0.1)
+        runs[kind] = descend_logits(kind, z0, label, eta, steps)
+        ax_run.plot(np.arange(steps + 1), runs[kind][:, label], label=kind, color=st["color"],
+                    linestyle=st["linestyle"], marker=st["marker"], markevery=0.1)
+    ax_grad.set_yscale("log")
+    ax_grad.set(title="Size of dC/dz when the network is wrong", xlabel="output for the wrong digit, $y_7$",
+                ylabel="$|\\partial C / \\partial z|$ (log scale)")
+    ax_grad.legend()
+    ax_run.set(title=f"Gradient descent on z from $y_7$ = {runs[COSTS[0]][0, 7]:.3f} (eta = {eta:g})",
+               xlabel="step", ylabel=f"output for the true digit, $y_{label}$", ylim=(-0.02, 1.02))
+    ax_run.legend()
+    return fig, runs
 
 
 # ---------------------------------------------------------------------------------------------
 # Exercise checks
 # ---------------------------------------------------------------------------------------------
-
-def _numbers(got):
-    """got as a float array, or None when it is not numbers."""
-    try:
-        return np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-
 
 def _total_cost_case(seed, R=6):
     rng = np.random.default_rng(seed)
@@ -432,58 +498,50 @@ def _total_cost_case(seed, R=6):
     return Y, cost.one_hot(labels, 10)
 
 
-def check_total_cost(total_cost):
-    """total_cost(Y, T) for outputs Y (R, 10) and one-hot targets T (R, 10) must be the slides'
-    C = sum_r L^r with the cross entropy L^r = -sum_k t_k ln y_k."""
-    problems = []
-    for what, (Y, T) in [("6 examples", _total_cost_case(0)), ("1 example", _total_cost_case(1, R=1)),
-                         ("40 examples", _total_cost_case(2, R=40))]:
-        R = len(Y)
-        per = -np.sum(T * np.log(Y), axis=1)
-        want = per.sum()
-        with np.errstate(all="ignore"):
-            got, error = exercises.call(f"total_cost(Y, T) with {what}", total_cost, Y.copy(), T.copy())
-        if error:
-            problems.append(error)
-            break
-        arr = _numbers(got)
-        if arr is not None and arr.size == 1 and np.isclose(float(arr.reshape(-1)[0]), want, rtol=1e-9, atol=0):
-            continue
-        if arr is not None and arr.size == 1:
-            v = float(arr.reshape(-1)[0])
-            mistakes = [
-                (want / R, f"you returned the mean, C / R = {want / R:.4f}; the slides' total cost is the sum "
-                           "over the examples (the package reports the mean, but this exercise asks for the sum)"),
-                (-want, "your cost is negative: L = -sum_k t_k ln y_k has a minus sign, because ln y <= 0"),
-                (-np.sum(np.log(Y)), "you added -ln y_k over every output; only the target's output counts: "
-                                     "multiply by T before summing"),
-                (np.sum((Y - T) ** 2), "that is the total squared error; this exercise asks for the cross entropy"),
-                (-np.sum(T * np.log10(Y)), "you used log base 10; the cross entropy uses the natural log, np.log"),
-            ]
-            found = [msg for value, msg in mistakes if np.isclose(v, value, rtol=1e-9, atol=0)]
-            if found:
-                problems.append(f"for {what}: {found[0]}")
-                break
-        elif arr is not None and arr.shape == (R,) and R > 1 and np.allclose(arr, per):
-            problems.append(f"for {what} you returned {R} numbers, the costs L^r of the examples; "
-                            "the total cost is one number, their sum")
-            break
-        problem = exercises.expect_close(f"total_cost(Y, T) with {what}", got, want, atol=1e-9)
-        if problem:
-            problems.append(problem)
-            break
-    return exercises.feedback(problems, hint="return -np.sum(T * np.log(Y))",
-                              success="Correct: C(theta) = sum_r L^r, one number for the whole training set.")
+def total_cost_reference(Y, T):
+    """C = sum_r L^r with L^r = -sum_k t_k ln y_k."""
+    return float(-np.sum(np.asarray(T) * np.log(np.asarray(Y))))
 
 
-def _quadratic_case():
-    """A tilted quadratic C(w) = 1/2 w^T A w - b^T w and its gradient A w - b."""
+check_total_cost = Exercise(
+    "total_cost(Y, T)",
+    reference=total_cost_reference,
+    cases=[Case("6 examples", *_total_cost_case(0)), Case("1 example", *_total_cost_case(1, R=1)),
+           Case("40 examples", *_total_cost_case(2, R=40))],
+    mistakes=[
+        Mistake("the mean C / R, not the sum", like=lambda Y, T: total_cost_reference(Y, T) / len(Y),
+                nudge="the slides' total cost adds the examples' costs up; it does not divide by R"),
+        Mistake("the minus sign is missing (your cost is negative)", like=lambda Y, T: -total_cost_reference(Y, T),
+                nudge="ln y <= 0 for a probability, and a cost should be >= 0"),
+        Mistake("-ln y summed over every output, not only the target's",
+                like=lambda Y, T: float(-np.sum(np.log(Y))),
+                nudge="only the correct digit's output counts: the one-hot T says which it is"),
+        Mistake("the costs of the examples, one a row, not their total",
+                like=lambda Y, T: -np.sum(T * np.log(Y), axis=1),
+                nudge="the total cost is one number for the whole training set"),
+        Mistake("the total squared error", like=lambda Y, T: float(np.sum((Y - T) ** 2)),
+                nudge="this exercise asks for the cross entropy of each example"),
+        Mistake("log base 10", like=lambda Y, T: float(-np.sum(T * np.log10(Y))),
+                nudge="the cross entropy uses the natural logarithm"),
+    ],
+    nudge="each example's cost is -ln of the output for its correct digit; add them over all examples",
+    formula="C = sum_r L^r, L^r = -sum_k t^r_k ln y^r_k",
+    solution="def total_cost(Y, T):\n    return -np.sum(T * np.log(Y))",
+    success="Correct: C(theta) = sum_r L^r, one number for the whole training set.")
+
+
+def _quadratic_grad():
+    """The gradient A w - b of a tilted quadratic C(w) = 1/2 w^T A w - b^T w."""
     A = np.array([[3.0, 1.0], [1.0, 1.0]])
     b = np.array([1.0, -1.0])
-    return A, b, (lambda w: A @ np.asarray(w, dtype=np.float64) - b)
+    return lambda w: A @ np.asarray(w, dtype=np.float64) - b
 
 
-def _reference_descent(grad, theta0, eta, steps):
+QUADRATIC_GRAD = _quadratic_grad()
+
+
+def gradient_descent_reference(grad, theta0, eta, steps):
+    """The path theta^0, ..., theta^steps of theta^{t+1} = theta^t - eta grad(theta^t): (steps + 1, 2)."""
     theta = np.array(theta0, dtype=np.float64)
     path = [theta]
     for _ in range(steps):
@@ -492,156 +550,109 @@ def _reference_descent(grad, theta0, eta, steps):
     return np.array(path)
 
 
-def check_gradient_descent(gradient_descent):
-    """gradient_descent(grad, theta0, eta, steps) must return the path theta^0, ..., theta^steps
-    as an array (steps + 1, 2), with theta^{t+1} = theta^t - eta grad(theta^t)."""
-    A, b, grad = _quadratic_case()
-    problems = []
-    for theta0, eta, steps in [((2.0, -1.5), 0.1, 5), ((-1.0, 2.0), 0.3, 12), ((0.5, 0.5), 0.05, 1)]:
-        what = f"gradient_descent(grad, theta0={theta0}, eta={eta}, steps={steps})"
-        want = _reference_descent(grad, theta0, eta, steps)
-        start = np.array(theta0)
-        got, error = exercises.call(what, gradient_descent, grad, start.copy(), eta, steps)
-        if error:
-            problems.append(error)
-            break
-        arr = _numbers(got)
-        if arr is not None and arr.shape == want.shape and np.allclose(arr, want, rtol=0, atol=1e-9):
-            continue
-        if arr is None or got is None:
-            problems.append(exercises.expect_close(what, got, want))
-            break
-        if arr.shape == (steps, 2) and np.allclose(arr, want[1:], atol=1e-9):
-            problems.append(f"{what} left out the start: the path begins with theta^0 itself, "
-                            f"so it has steps + 1 = {steps + 1} rows")
-            break
-        if arr.shape == (1, 2) and np.allclose(arr[0], want[0]):
-            problems.append(f"{what} returned only theta^0; take the {steps} steps and add each new theta "
-                            f"to the path, which then has {steps + 1} rows")
-            break
-        if arr.shape == (2,) and np.allclose(arr, want[-1], atol=1e-9):
-            problems.append(f"{what} returned only the last point; return every point of the path, "
-                            f"an array of shape ({steps + 1}, 2)")
-            break
-        if arr.shape == want.shape and np.allclose(arr, _reference_descent(lambda w: -grad(w), theta0, eta, steps)):
-            problems.append(f"{what} went uphill: the cost grows along your path. Move against the "
-                            "gradient: theta - eta * grad(theta)")
-            break
-        if (arr.shape == want.shape and steps > 1 and np.allclose(arr, arr[-1:], atol=1e-12)
-                and not np.allclose(arr[0], want[0])):
-            problems.append(f"{what} gave {steps + 1} identical rows: you changed theta in place "
-                            "(theta -= ...) and appended the same array each time; write "
-                            "theta = theta - eta * grad(theta), which makes a new array")
-            break
-        if arr.shape == want.shape and np.allclose(arr, _reference_descent(grad, theta0, 1.0, steps)):
-            problems.append(f"{what} ignored the learning rate: each step is -eta times the gradient")
-            break
-        if arr.shape == want.shape and np.allclose(arr, arr[0], atol=1e-12):
-            problems.append(f"{what} never moved from theta^0; each step subtracts eta * grad(theta)")
-            break
-        problems.append(exercises.expect_close(what, got, want, atol=1e-9))
-        break
-    return exercises.feedback(problems, hint="theta = theta - eta * grad(theta) inside a loop; collect "
-                                             "theta^0 and every new theta in a list; return np.array(path)",
-                              success="Correct: your path is gradient descent, step by step.")
+def _in_place(grad, theta0, eta, steps):
+    """The mistake of theta -= ...: every row of the path is the same (last) array."""
+    theta = np.array(theta0, dtype=np.float64)
+    path = [theta]
+    for _ in range(steps):
+        theta -= eta * grad(theta)
+        path.append(theta)
+    return np.array(path)
 
 
-def _sigmoid_layer_case(seed=0, R=5, n_in=4, n_out=3):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(R, n_in))
-    W = rng.normal(size=(n_out, n_in))
-    b = rng.normal(size=n_out)
-    T = rng.uniform(0, 1, size=(R, n_out))
-    return X, W, b, T
-
-
-def sigmoid_layer_gradient_reference(X, W, b, T):
-    """dC/dW with the package: Dense + Sigmoid, squared error (mean over the batch), backward."""
-    layer, act, sq = nn.Dense.from_weights(W, b), nn.Sigmoid(), cost.SquaredError()
-    A = act.forward(layer.forward(X, train=True))
-    layer.backward(act.backward(sq.gradient(A, T)))
-    return layer.grads["W"].copy()
-
-
-def check_sigmoid_layer_gradient(fn):
-    """fn(X, W, b, T) must return dC/dW for A = sigma(X W^T + b) and
-    C = (1/R) sum_r sum_k (a_k^r - t_k^r)^2 (the package's mean squared error)."""
-    problems = []
-    for seed, R in [(0, 5), (1, 1), (2, 8)]:
-        X, W, b, T = _sigmoid_layer_case(seed, R=R)
-        what = f"your dC/dW (batch of {R})"
-        want = sigmoid_layer_gradient_reference(X, W, b, T)
-        got, error = exercises.call(f"your function (batch of {R})", fn, X.copy(), W.copy(), b.copy(), T.copy())
-        if error:
-            problems.append(error)
-            break
-        arr = _numbers(got)
-        if arr is not None and arr.shape == want.shape and np.allclose(arr, want, rtol=1e-7, atol=1e-10):
-            continue
-        if arr is None or got is None:
-            problems.append(exercises.expect_close(what, got, want))
-            break
-        A = sigma(X @ W.T + b)
-        dA = 2 * (A - T) / R
-        G = (dA * A * (1 - A)).T @ X  # the right answer, from the chain rule
-        variants = [  # R > 1 first: with one example, "R times too large" is not a mistake
-            (G * R, f"{what} is R = {R} times too large: the cost is the mean over the batch, so divide by R"),
-            (G / 2, f"{what} is half the right size: the derivative of (a - t)^2 is 2 (a - t)"),
-            (G * R / 2, f"{what} is off by a factor R / 2: the derivative of (a - t)^2 is 2 (a - t), "
-                        "and the cost is a mean over R examples"),
-            (dA.T @ X, f"{what} leaves out sigma'(z) = a (1 - a): the chain rule goes through the sigmoid"),
-            (-G, f"{what} has the wrong sign: dC/da = 2 (a - t) / R, not 2 (t - a) / R"),
-        ]
-        if arr.shape == want.T.shape and arr.shape != want.shape:
-            problems.append(f"{what} has shape {arr.shape}, the shape of W transposed; dC/dW has W's shape "
-                            f"{W.shape}: (n_out, n_in) = dZ^T @ X")
-            break
-        found = [msg for v, msg in variants if arr.shape == v.shape and np.allclose(arr, v, rtol=1e-7, atol=1e-10)]
-        if found:
-            problems.append(found[0])
-            break
-        problems.append(exercises.expect_close(what, got, want, atol=1e-8))
-        break
-    return exercises.feedback(
-        problems, hint="A = sigma(X @ W.T + b); dA = 2 * (A - T) / len(X); dZ = dA * A * (1 - A); return dZ.T @ X",
-        success="Correct: that is backpropagation through one sigmoid layer.")
+check_gradient_descent = Exercise(
+    "gradient_descent(grad, theta0, eta, steps)",
+    reference=gradient_descent_reference,
+    cases=[Case("theta0 = (2, -1.5), eta = 0.1, 5 steps", QUADRATIC_GRAD, np.array([2.0, -1.5]), 0.1, 5),
+           Case("theta0 = (-1, 2), eta = 0.3, 12 steps", QUADRATIC_GRAD, np.array([-1.0, 2.0]), 0.3, 12),
+           Case("theta0 = (0.5, 0.5), eta = 0.05, 1 step", QUADRATIC_GRAD, np.array([0.5, 0.5]), 0.05, 1)],
+    mistakes=[
+        Mistake("the path leaves out the start theta^0",
+                like=lambda g, th, eta, n: gradient_descent_reference(g, th, eta, n)[1:],
+                nudge="the path begins with theta^0 itself, so it has steps + 1 rows"),
+        Mistake("only theta^0, no steps taken", like=lambda g, th, eta, n: np.array([th]),
+                nudge="take the steps in a loop and keep every new theta"),
+        Mistake("only the last point, not the path", like=lambda g, th, eta, n: gradient_descent_reference(g, th, eta, n)[-1],
+                nudge="return every point of the path, one a row"),
+        Mistake("a walk uphill (+ eta * gradient)",
+                like=lambda g, th, eta, n: gradient_descent_reference(lambda w: -g(w), th, eta, n),
+                nudge="the gradient points uphill; gradient descent moves the other way"),
+        Mistake("theta changed in place (theta -= ...), so every row is the same array", like=_in_place,
+                nudge="appending an array that you then change in place changes the row already in the list"),
+        Mistake("the learning rate left out", like=lambda g, th, eta, n: gradient_descent_reference(g, th, 1.0, n),
+                nudge="each step is the negative gradient times eta"),
+    ],
+    nudge="start at theta0, and in a loop move against the gradient, keeping each point",
+    formula="theta^{t+1} = theta^t - eta * grad(theta^t), path = [theta^0, theta^1, ..., theta^steps]",
+    solution=("def gradient_descent(grad, theta0, eta, steps):\n"
+              "    theta = np.array(theta0, dtype=float)\n"
+              "    path = [theta]\n"
+              "    for _ in range(steps):\n"
+              "        theta = theta - eta * grad(theta)   # a new array each step\n"
+              "        path.append(theta)\n"
+              "    return np.array(path)"),
+    success="Correct: your path is gradient descent, step by step.")
 
 
 LR_EXERCISE = {"start": (-2.0, 2.0), "steps": 30, "tolerance": 0.01}
 
 
-def check_learning_rate(eta):
-    """eta must bring the one-neuron model from (-2, 2) to within 0.01 of the lowest cost in 30
-    steps of gradient descent."""
+def learning_rate_outcome(eta):
+    """What 30 steps from (-2, 2) on the one-neuron cost do with this eta:
+    {'costs': C(theta^t), 'gap': final cost above the lowest, 'diverged', 'zigzag'}."""
     s = surface_named(list(SURFACES)[0])
-    start, steps, tol = LR_EXERCISE["start"], LR_EXERCISE["steps"], LR_EXERCISE["tolerance"]
-    best = s(s.minima[0])
-    problems = []
-    try:
-        eta = float(eta)
-        ok = np.isfinite(eta) and eta > 0
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        problems.append(f"eta must be a positive number, got {eta!r}")
-        return exercises.feedback(problems, hint="try numbers between 0.01 and 0.6 in the widget above")
-    path = descend(s, start, eta, steps)
+    path = descend(s, LR_EXERCISE["start"], eta, LR_EXERCISE["steps"])
     costs = path_costs(s, path)
-    if len(path) - 1 < steps or costs[-1] > costs[0]:
-        problems.append(f"with eta = {eta:g} gradient descent diverges: every step overshoots the valley "
-                        f"and lands higher up the other side (cost {costs[0]:.2f} at the start, "
-                        f"{costs[-1]:.3g} after {len(path) - 1} steps). Make eta smaller.")
-    elif costs[-1] - best > tol:
-        zigzag = np.sum(np.diff(np.sign(np.diff(path[:, 1]))) != 0) > steps // 2
-        if zigzag:
-            problems.append(f"with eta = {eta:g} the cost after {steps} steps is {costs[-1]:.4f}, still "
-                            f"{costs[-1] - best:.4f} above the lowest {best:.4f}: the path zigzags across the "
-                            "valley. Make eta a little smaller.")
-        else:
-            problems.append(f"with eta = {eta:g} the cost after {steps} steps is {costs[-1]:.4f}, still "
-                            f"{costs[-1] - best:.4f} above the lowest {best:.4f}: the steps are too small. "
-                            "Make eta larger.")
-    return exercises.feedback(
-        problems, hint="in the widget above, choose the one-neuron surface, start (-2, 2), 30 steps, and move eta",
-        success=f"Correct: with eta = {eta:g} the cost after {steps} steps is {costs[-1]:.4f}, "
-                f"within {tol} of the lowest {best:.4f}.")
+    best = s(s.minima[0])
+    diverged = len(path) - 1 < LR_EXERCISE["steps"] or costs[-1] > costs[0]
+    turns = np.sum(np.diff(np.sign(np.diff(path[:, 1]))) != 0)
+    return {"costs": costs, "best": best, "gap": costs[-1] - best, "diverged": bool(diverged),
+            "zigzag": bool(turns > LR_EXERCISE["steps"] // 2)}
+
+
+class _LearningRateExercise(Exercise):
+    """The answer is a number eta; it is right when gradient descent with it gets there."""
+
+    def compare(self, got, want):
+        try:
+            eta = float(got)
+        except (TypeError, ValueError):
+            return f"should be a number, got {got!r}"
+        if not (np.isfinite(eta) and eta > 0):
+            return f"should be a positive number, got {eta!r}"
+        out = learning_rate_outcome(eta)
+        steps = LR_EXERCISE["steps"]
+        if out["gap"] <= LR_EXERCISE["tolerance"] and not out["diverged"]:
+            return None
+        if out["diverged"]:
+            return (f"= {eta:g} makes gradient descent diverge: cost {out['costs'][0]:.4f} at the start, "
+                    f"{out['costs'][-1]:.4g} after {len(out['costs']) - 1} steps")
+        return (f"= {eta:g} leaves the cost at {out['costs'][-1]:.4f} after {steps} steps, "
+                f"{out['gap']:.4f} above the lowest {out['best']:.4f} (the goal: within {LR_EXERCISE['tolerance']})")
+
+
+def _lr_outcome(got):
+    return learning_rate_outcome(float(got))
+
+
+check_learning_rate = _LearningRateExercise(
+    "eta",
+    reference=lambda: None,
+    cases=[Case("")],  # one setting: 30 steps from (-2, 2) on the one-neuron cost
+    mistakes=[
+        Mistake("too large: each step overshoots the valley and lands higher on the other side",
+                when=lambda got, case: _lr_outcome(got)["diverged"],
+                nudge="make eta smaller, and watch the cost curve in the widget"),
+        Mistake("a little too large: the path zigzags across the valley and the zigzag dies out too slowly",
+                when=lambda got, case: _lr_outcome(got)["zigzag"],
+                nudge="make eta a little smaller"),
+        Mistake("too small: the steps are too short to get there in 30 steps",
+                when=lambda got, case: not _lr_outcome(got)["diverged"] and not _lr_outcome(got)["zigzag"],
+                nudge="make eta larger"),
+    ],
+    is_function=False,
+    nudge="in the widget above, choose the one-neuron surface, start (-2, 2), 30 steps, and move eta",
+    formula=("on a quadratic bowl gradient descent converges when eta < 2 / (the largest curvature), and "
+             "fastest when eta is somewhat below that limit"),
+    solution="Any eta from about 0.26 to 0.42, e.g. eta_choice = 0.35",
+    success="Correct: with this eta, 30 steps end within 0.01 of the lowest cost.")
