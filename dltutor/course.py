@@ -9,25 +9,48 @@ than on the default two of a 2-core machine. So `start` puts BLAS (and OpenMP) o
 says so in its line; `course.threads(None)` gives the kernel its default threads back, and
 `course.threads(4)` any other number. `start("0.2.0", threads=None)` leaves the threads alone.
 """
+import os
+
 from . import __version__
 
-_limiter = None   # the threadpoolctl limiter in force, so that threads(None) can undo it
+_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_undo = None   # what threads(None) needs: the threadpoolctl limiter and the environment before
 
 
 def threads(n=1):
     """Limit BLAS and OpenMP to n threads in this process; n=None restores the defaults.
 
+    Limits the libraries loaded already (with threadpoolctl) and, through OMP_NUM_THREADS,
+    OPENBLAS_NUM_THREADS and MKL_NUM_THREADS, those loaded later (scikit-learn's, scipy's).
     Returns the thread count now in force per library, as {"openblas": 1, ...}.
     """
-    global _limiter
+    global _undo
     from threadpoolctl import threadpool_info, threadpool_limits
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise ValueError(f"n must be a whole number of threads >= 1, or None for the defaults; got {n!r}")
-    if _limiter is not None:
-        _limiter.restore_original_limits()
-        _limiter = None
+    if _undo is not None:
+        limiter, environ, limited = _undo
+        limiter.restore_original_limits()
+        for var, value in environ.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+        # Libraries loaded while the limit was on started with it: give them the default they would
+        # have had (the environment's value before, else one thread a core).
+        later = [info["filepath"] for info in threadpool_info() if info["filepath"] not in limited]
+        if later:
+            default = next((int(v) for v in (environ["OPENBLAS_NUM_THREADS"], environ["OMP_NUM_THREADS"])
+                            if v and v.isdigit()), os.cpu_count() or 1)
+            for info in threadpool_info():
+                if info["filepath"] in later:
+                    threadpool_limits(limits={info["prefix"]: default})
+        _undo = None
     if n is not None:
-        _limiter = threadpool_limits(limits=n)
+        environ = {var: os.environ.get(var) for var in _VARS}
+        limiter = threadpool_limits(limits=n)
+        os.environ.update({var: str(n) for var in _VARS})
+        _undo = (limiter, environ, {info["filepath"] for info in threadpool_info()})
     return {info["internal_api"]: info["num_threads"] for info in threadpool_info()}
 
 
