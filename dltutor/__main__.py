@@ -83,9 +83,18 @@ def main(argv=None):
                    help=f"a folder for the notebooks (default: the clone's folder, or ./{DEFAULT_DIR})")
     p.add_argument("--dry-run", action="store_true", help="print the JupyterLab command instead of running it")
     sub.add_parser("version", help="print the installed version")
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "lab":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = []
+    if argv[:1] == ["lab"]:
+        # lab [DIR] [--dry-run] [JupyterLab's own arguments]: DIR only as the first word, so that
+        # `--port 8899` passes through whole
+        rest = argv[1:]
+        ours = rest[:1] if rest[:1] and not rest[0].startswith("-") else []
+        rest = rest[len(ours):]
+        ours += [a for a in rest if a in ("--dry-run", "-h", "--help")]
+        extra = [a for a in rest if a not in ("--dry-run", "-h", "--help")]
+        argv = ["lab"] + ours
+    args = parser.parse_args(argv)
 
     if args.command == "version":
         print(__version__)
@@ -98,13 +107,16 @@ def main(argv=None):
         start = pathlib.PurePath("notebooks", START)
     else:
         root = pathlib.Path(args.dir or DEFAULT_DIR).expanduser().resolve()
-        copy_notebooks(root)
+        if not args.dry_run:
+            copy_notebooks(root)
         start = pathlib.PurePath(START)
     command = lab_command(root, start, extra)
     if args.dry_run:
         print(" ".join(command))
         return 0
     print(f"opening {start} in JupyterLab, serving {root}", flush=True)
+    if os.name == "posix":
+        os.execv(command[0], command)   # JupyterLab takes this process's place (and its signals)
     return subprocess.call(command)
 
 
