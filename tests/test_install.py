@@ -222,10 +222,17 @@ def test_lab_adds_allow_root_only_for_root(monkeypatch):
 
 
 def test_lab_from_the_clone_serves_the_whole_clone_and_opens_the_course_map(capsys):
-    assert cli.main(["lab", "--dry-run", "--no-browser"]) == 0
+    assert cli.main(["lab", "--no-browser", "--port", "8899", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert f"--ServerApp.root_dir={ROOT} " in out and "/lab/tree/notebooks/00_start_here.ipynb" in out
-    assert out.rstrip().endswith("--no-browser")
+    assert out.rstrip().endswith("--no-browser --port 8899")   # JupyterLab's arguments, whole
+
+
+def test_lab_with_a_folder_serves_that_folder(tmp_path, capsys):
+    assert cli.main(["lab", str(tmp_path / "mine"), "--port", "8899", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"--ServerApp.root_dir={tmp_path / 'mine'} " in out and "/lab/tree/00_start_here.ipynb" in out
+    assert not (tmp_path / "mine").exists()   # a dry run copies nothing
 
 
 def test_notebooks_copies_every_notebook_and_never_overwrites_one(tmp_path, capsys):
