@@ -4,8 +4,9 @@
     course.start("0.2.0")     # one line; says plainly when the installed package is another version
 
 The course's matrices are small (a few hundred rows), and on them a threaded BLAS spends more time
-handing work between threads than it saves: notebook 03 ran in about half the time on one thread
-than on the default two of a 2-core machine. So `start` puts BLAS (and OpenMP) on one thread, and
+handing work between threads than it saves: on a 2-core machine notebook 03 took 17-18 s on one
+thread and 20-25 s on the default two when the machine was quiet, 60-70 s and 129 s when it was
+busy (the README gives the measurement). So `start` puts BLAS (and OpenMP) on one thread, and
 says so in its line; `course.threads(None)` gives the kernel its default threads back, and
 `course.threads(4)` any other number. `start("0.2.0", threads=None)` leaves the threads alone.
 """
