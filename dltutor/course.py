@@ -5,8 +5,8 @@
 
 The course's matrices are small (a few hundred rows), and on them a threaded BLAS spends more time
 handing work between threads than it saves: on a 2-core machine notebook 03 took 17-18 s on one
-thread and 20-25 s on the default two when the machine was quiet, 60-70 s and 129 s when it was
-busy (the README gives the measurement). So `start` puts BLAS (and OpenMP) on one thread, and
+thread and 20-25 s on the default two while the machine was quiet, 60-71 s and 116-155 s while it
+was busy (the README gives the measurement). So `start` puts BLAS (and OpenMP) on one thread, and
 says so in its line; `course.threads(None)` gives the kernel its default threads back, and
 `course.threads(4)` any other number. `start("0.2.0", threads=None)` leaves the threads alone.
 """
