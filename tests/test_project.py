@@ -1,4 +1,7 @@
 """The project's own files agree with each other, and the core needs only its dependencies."""
+import ast
+import importlib.metadata
+import json
 import pathlib
 import re
 import subprocess
@@ -16,17 +19,89 @@ def _names(requirements):
     return {re.split(r"[<>=!~ ]", r.strip(), maxsplit=1)[0].lower() for r in requirements}
 
 
-def test_environment_yml_and_pyproject_name_the_same_dependencies():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    deps = _names(pyproject["project"]["dependencies"])
-    conda = set()
-    text = (ROOT / "environment.yml").read_text()
-    for line in text.split("dependencies:", 1)[1].splitlines():
+def _conda(name):
+    """The conda packages and the pip lines of an environment file."""
+    conda, pip = set(), []
+    for line in (ROOT / name).read_text().split("dependencies:", 1)[1].splitlines():
         m = re.match(r"^  - ([A-Za-z][\w.-]*)", line)
         if m and m.group(1) not in ("python", "pip"):
             conda.add(m.group(1).lower())
+        m = re.match(r"^      - (.+)$", line)
+        if m:
+            pip.append(m.group(1).strip())
+    return conda, pip
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_and_pyproject_name_the_same_dependencies():
+    deps = _names(_pyproject()["project"]["dependencies"])
+    conda, pip = _conda("environment.yml")
     assert deps == conda, (deps, conda)
-    assert "- -e ." in (ROOT / "environment.yml").read_text()  # the course itself, with pip
+    assert pip == ["-e ."]  # the course itself, with pip
+
+
+def test_environment_test_yml_can_run_the_tests():
+    project = _pyproject()["project"]
+    conda, pip = _conda("environment-test.yml")
+    assert _names(project["dependencies"]) <= conda
+    # what conda-forge lacks or Python 3.11 does not need comes with the [test] extra, from pip
+    assert _names(project["optional-dependencies"]["test"]) - {"playwright", "tomli"} <= conda
+    assert pip == ['-e ".[test]"'] and "nodejs" in conda   # npm, for the slides and site build
+
+
+def _imports(tree):
+    """Top-level modules a file imports, except those imported inside `try: ... except ImportError`."""
+    optional = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                isinstance(h.type, ast.Name) and h.type.id in ("ImportError", "ModuleNotFoundError")
+                for h in node.handlers):
+            optional |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
+        if isinstance(node, ast.Import):
+            yield from (a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module.split(".")[0]
+
+
+def test_every_imported_package_is_declared_in_pyproject():
+    project = _pyproject()["project"]
+    declared = _names(project["dependencies"]).union(*map(_names, project["optional-dependencies"].values()))
+    sources = {p: p.read_text() for d in ("dltutor", "tests", "tools", "site", "benchmarks")
+               for p in (ROOT / d).rglob("*.py")}
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        cells = json.loads(nb.read_text())["cells"]
+        sources[nb] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"
+                                 and not "".join(c["source"]).lstrip().startswith(("%", "!")))
+    local = {"dltutor", "conftest"} | {p.stem for p in sources}
+    owners = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for path, text in sources.items():
+        for module in _imports(ast.parse(text)):
+            if module in sys.stdlib_module_names or module in local:
+                continue
+            dists = {d.lower().replace("_", "-") for d in owners.get(module, [module])}
+            if not dists & declared:
+                undeclared.setdefault(module, []).append(path.relative_to(ROOT).as_posix())
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+def test_one_version_and_the_readme_and_binder_open_the_course_map():
+    import dltutor
+    from dltutor import __main__ as cli
+    assert _pyproject()["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "dltutor.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", dltutor.__version__)
+    readme = (ROOT / "README.md").read_text()
+    run = re.search(r"<!-- run-command -->\s*```(?:bash|sh)?\n(.*?)```", readme, re.S).group(1).strip()
+    assert run.endswith("python -m dltutor lab")   # adds --allow-root for root, opens the course map
+    urlpath = f"urlpath=lab/tree/notebooks/{cli.START}"
+    assert urlpath in readme and urlpath in (ROOT / "environment.yml").read_text()
+    assert (ROOT / "notebooks" / cli.START).is_file()
 
 
 def test_core_modules_import_no_plotting_or_widgets():

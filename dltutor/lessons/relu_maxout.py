@@ -6,7 +6,7 @@ networks itself (its `train.fit` calls are in its cells); this module measures a
 
 The fuller version of section 2's experiment (sigmoid and ReLU networks of 1 to 7 hidden layers,
 5 seeds, 30 epochs) runs from the command line and writes its results, with the seeds and
-settings, to data/results/relu_maxout_full.json (about a minute with one BLAS thread; the notebook
+settings, to dltutor/datafiles/results/relu_maxout_full.json (about a minute with one BLAS thread; the notebook
 reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.relu_maxout --full
@@ -738,7 +738,8 @@ def reveal_guess(guess, measured):
 # --------------------------------------------------------------------------------------------
 # The full run of section 2, from the command line
 
-RESULTS = pathlib.Path(__file__).resolve().parent.parent.parent / "data" / "results" / "relu_maxout_full.json"
+# Inside the package (dltutor/datafiles/results/), or in DLTUTOR_DATA/results/ when that is set.
+RESULTS = pathlib.Path(str(data.data_file("results/relu_maxout_full.json")))
 
 FULL_SETTINGS = {"activations": ["sigmoid", "relu"], "depths": [1, 2, 3, 4, 5, 6, 7], "width": 32,
                  "epochs": 30, "seeds": [0, 1, 2, 3, 4], "lr": 0.2, "batch_size": 50,

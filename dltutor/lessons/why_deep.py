@@ -735,7 +735,8 @@ def check_tent(fn):
 # The full version (command line)
 # =============================================================================================
 
-RESULTS = pathlib.Path(__file__).resolve().parents[2] / "data" / "results" / "why_deep_full.json"
+# Inside the package (dltutor/datafiles/results/), or in DLTUTOR_DATA/results/ when that is set.
+RESULTS = pathlib.Path(str(data.data_file("results/why_deep_full.json")))
 
 FULL_SETTINGS = {
     "mnist": {"width": 128, "depths": [1, 2, 3, 4], "epochs": 20, "seeds": [0, 1, 2, 3, 4], "lr": 2e-3,
