@@ -159,12 +159,14 @@ def convert(kind, notebooks, out):
         (out / (notebook.stem + exporter.file_extension)).write_text(page, encoding="utf-8")
 
 
-def deck_only(nb, keep_lines=12):
-    """What a deck leaves out, as tools/fit_slides.py marked it: text output past `keep_lines`
-    lines in a cell tagged deck-trim-output (the page and the notebook keep it all). The code of
-    a cell tagged deck-hide-input is hidden by the deck's style sheet (its output stays)."""
+def deck_only(nb):
+    """What a deck leaves out, as tools/fit_slides.py marked it: printed lines past a cell's
+    metadata deck.keep_lines, in a cell tagged deck-trim-output (the page and the notebook keep
+    them all). The code of a cell tagged deck-hide-input is hidden by the deck's style sheet (its
+    output stays)."""
     for cell in nb.cells:
         if "deck-trim-output" in cell.metadata.get("tags", []):
+            keep_lines = cell.metadata.get("deck", {}).get("keep_lines", 12)
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream":
                     lines = output["text"].splitlines()

@@ -7,7 +7,7 @@ Each cell is measured in a real deck (headless Chromium, as built by site/build.
 cells are grouped: a `#` or `##` heading starts a slide, a `###` heading a subslide, and a cell
 that would not fit below the ones before it starts a subslide of its own. A code cell too tall
 by itself is shown in the deck by its output alone (the notebook shows its code) (tag deck-hide-input), a text output too long
-is cut to its first lines in the deck (tag deck-trim-output); figures are scaled to fit by the
+is cut to the lines that fit (tag deck-trim-output, metadata deck.keep_lines); figures are scaled to fit by the
 deck's style sheet. Cells the notebook marks "skip" or "notes" stay so. The notebook's outputs
 are not touched, so nbval still holds; only metadata changes. Then the decks are built again and
 walked slide by slide (`walk`, which tests/browser/test_decks.py uses too).
@@ -64,7 +64,9 @@ MEASURE_JS = """
       const id = (cell.id || '').replace('cell-id=', '');
       const input = cell.querySelector('.jp-Cell-inputWrapper');
       const output = cell.querySelector('.jp-Cell-outputWrapper');
+      const streams = [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]')];
       out[id] = {height: cell.offsetHeight,
+                 text: streams.reduce((h, s) => h + s.offsetHeight, 0),
                  input: input ? input.offsetHeight : 0,
                  output: output ? output.offsetHeight : 0};
     }
@@ -113,6 +115,7 @@ def plan(nb, sizes):
     for cell in nb.cells:
         kept = slide_type(cell)
         tags = [t for t in cell.metadata.get("tags", []) if not t.startswith("deck-")]
+        cell.metadata.pop("deck", None)
         if kept in ("skip", "notes"):
             cell.metadata["tags"] = tags
             if not tags:
@@ -123,10 +126,16 @@ def plan(nb, sizes):
         if height > ROOM and cell.cell_type == "code" and size["input"] and size["output"]:
             tags.append("deck-hide-input")
             height -= size["input"]
-        if height > ROOM and cell.cell_type == "code" and cell.get("outputs") and \
-                any(o.get("output_type") == "stream" for o in cell.outputs):
-            tags.append("deck-trim-output")
-            height = min(height, ROOM)
+        lines = sum(o["text"].count("\n") + 1 for o in cell.get("outputs", [])
+                    if o.get("output_type") == "stream")
+        if height > ROOM and lines and size.get("text"):
+            # keep as many printed lines as the room left by the rest of the cell allows
+            per_line = size["text"] / lines
+            keep = max(1, int((ROOM - (height - size["text"])) / per_line) - 1)
+            if keep < lines:
+                tags.append("deck-trim-output")
+                cell.metadata["deck"] = {"keep_lines": keep}
+                height -= size["text"] - (keep + 1) * per_line
         if height > ROOM:
             too_tall.append((cell.get("id"), height))
         level = heading_level(cell)
