@@ -64,7 +64,8 @@ MEASURE_JS = """
       const id = (cell.id || '').replace('cell-id=', '');
       const input = cell.querySelector('.jp-Cell-inputWrapper');
       const output = cell.querySelector('.jp-Cell-outputWrapper');
-      const streams = [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]')];
+      // printed text (a stream) is a RenderedText output that is not a cell's result value
+      const streams = [...cell.querySelectorAll('.jp-RenderedText.jp-OutputArea-output:not(.jp-OutputArea-executeResult)')];
       out[id] = {height: cell.offsetHeight,
                  text: streams.reduce((h, s) => h + s.offsetHeight, 0),
                  input: input ? input.offsetHeight : 0,
@@ -136,7 +137,7 @@ def plan(nb, sizes):
                 tags.append("deck-trim-output")
                 cell.metadata["deck"] = {"keep_lines": keep}
                 height -= size["text"] - (keep + 1) * per_line
-        if height > ROOM:
+        if height > SLIDE_H - 10:  # over ROOM but under this it still fits a slide of its own
             too_tall.append((cell.get("id"), height))
         level = heading_level(cell)
         if used is None or level in (1, 2):
