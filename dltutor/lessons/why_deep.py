@@ -7,14 +7,20 @@
     wd.deep_vs_fat_mnist(...), wd.deep_vs_fat_sawtooth(...)   # same parameters, deep against fat
     wd.sawtooth_network(k)                              # k layers of 2 ReLUs: a sawtooth of 2**k pieces
     wd.modularization(...)                              # the rare class "boys with long hair"
+    wd.oversample(X, y), wd.combine_attributes(pg, ph)   # the control, and the modular model's AND
     wd.two_level_parity(n), wd.deep_parity(n), wd.threshold_parity(n), wd.parity_training(...)
-    wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)
+    wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)   # hint=2, hint=3
 
 The fuller versions of the experiments (more seeds, more epochs) run from the command line and
 write their results, with the seeds and settings, to data/results/why_deep_full.json (about 25
 minutes with one BLAS thread on a busy 2-core machine; the notebook reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full
+    OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full --only mnist,modularization
+
+(--only reruns the named experiments and keeps the others' saved results.) Deep against fat on
+digits runs over resampled train/validation/test splits, the number of epochs chosen on the
+validation split (`three_way_split`, `fit_early_stopped`, `standard_error`, `paired_gaps`).
 """
 import argparse
 import json
