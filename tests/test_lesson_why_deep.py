@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dltutor import data, slides  # noqa: E402
+from dltutor import data, nn, slides  # noqa: E402
 from dltutor.lessons import why_deep as wd  # noqa: E402
 
 
@@ -107,10 +107,43 @@ def test_mnist_14x14_pools_pixels():
     assert np.isclose(X[0, 0], X28[0].reshape(28, 28)[:2, :2].mean())
 
 
+def test_three_way_split_is_disjoint_and_resampled():
+    X = np.arange(5000, dtype=float)[:, None]
+    y = np.arange(5000) % 10
+    Xtr, ytr, Xva, yva, Xte, yte = wd.three_way_split(X, y, seed=3)
+    assert (len(Xtr), len(Xva), len(Xte)) == (3000, 1000, 1000)
+    assert len(set(Xtr[:, 0]) | set(Xva[:, 0]) | set(Xte[:, 0])) == 5000
+    assert np.bincount(yte).tolist() == [100] * 10            # stratified
+    other = wd.three_way_split(X, y, seed=4)[4]
+    assert not np.array_equal(np.sort(Xte[:, 0]), np.sort(other[:, 0]))
+
+
+def test_standard_error_of_an_accuracy():
+    assert wd.standard_error(0.07, 1000) == pytest.approx(0.00807, abs=1e-5)
+    assert wd.standard_error(0.5, 100) == pytest.approx(0.05)
+
+
+def test_early_stopping_chooses_on_validation_only(rng):
+    X, y = wd.mnist_14x14()
+    Xtr, ytr, Xva, yva, Xte, yte = wd.three_way_split(X[:1500], y[:1500], 0, n_val=300, n_test=300)
+    net = wd.mlp(196, [8], 10, rng)
+    err, epoch, _ = wd.fit_early_stopped(net, Xtr, ytr, Xva, yva, Xte, yte, epochs=3, lr=2e-3, seed=0)
+    assert 1 <= epoch <= 3 and 0 <= err <= 100
+    # the same training with a test split of labels all wrong: the chosen epoch does not move
+    net2 = wd.mlp(196, [8], 10, np.random.default_rng(0))
+    _, epoch2, _ = wd.fit_early_stopped(net2, Xtr, ytr, Xva, yva, Xte, (yte + 1) % 10, epochs=3, lr=2e-3, seed=0)
+    net3 = wd.mlp(196, [8], 10, np.random.default_rng(0))
+    _, epoch3, _ = wd.fit_early_stopped(net3, Xtr, ytr, Xva, yva, Xte, yte, epochs=3, lr=2e-3, seed=0)
+    assert epoch2 == epoch3
+
+
 def test_deep_vs_fat_mnist_runs_small(capsys):
-    rows = wd.deep_vs_fat_mnist(width=8, depths=(1, 2), epochs=1, seeds=(0,))
+    rows = wd.deep_vs_fat_mnist(width=8, depths=(1, 2), epochs=1, seeds=(0, 1))
     assert [r["kind"] for r in rows] == ["deep", "deep", "fat"]
-    assert all(0 <= r["test_error"] <= 100 for r in rows)
+    assert all(0 <= r["test_error"] <= 100 and len(r["errors"]) == 2 for r in rows)
+    (deep, fat, gaps), = wd.paired_gaps(rows)
+    assert (deep, fat) == ("2 x 8", f"1 x {rows[2]['hidden'][0]}") and len(gaps) == 2
+    assert gaps[0] == pytest.approx(rows[2]["errors"][0] - rows[1]["errors"][0])
     wd.print_deep_vs_fat(rows, "test_error", "test error %")
     out = capsys.readouterr().out
     assert "2 x 8" in out and "1 x " in out
@@ -172,7 +205,8 @@ def test_hair_pictures():
 
 def test_modularization_small():
     result = wd.modularization(rare_counts=(0, 3), common=30, seeds=(0,), epochs=2, n_test=10)
-    assert set(result) == {"direct", "oversampled", "modular"}
+    assert set(result) == {"direct", "oversampled", "deeper", "modular"}
+    assert len(result["modular"]["rare_each"][1]) == 1
     assert result["oversampled"]["rare"][0] is None  # nothing to repeat with 0 examples
     for r in result.values():
         for v in r["rare"] + r["all"]:
@@ -187,6 +221,42 @@ def test_modular_model_combines_the_attributes():
     models = wd.modular_models(X, y, hidden=16, seed=0, epochs=10)
     Xt, yt = data.hair_pictures([50] * 4, seed=5)
     assert np.mean(models["modular"](Xt) == yt) > 0.9
+
+
+# --- the lesson's conclusions, on seeds the notebook does not use --------------------------------
+
+CHECK_SEEDS = (10, 11, 12, 13, 14)
+
+
+def test_modularization_conclusions_hold_on_other_seeds():
+    r = wd.modularization(rare_counts=(3, 10), seeds=CHECK_SEEDS)
+    rare = {name: r[name]["rare"] for name in r}
+    # with 10 examples, depth alone (one more hidden layer) learns far more of the rare class
+    assert rare["deeper"][1] > rare["direct"][1] + 0.2
+    # with 3 examples the attribute modules add on top of depth
+    assert rare["modular"][0] > rare["deeper"][0] + 0.1
+    assert rare["modular"][0] > rare["direct"][0] + 0.2
+
+
+@pytest.mark.slow
+def test_three_layers_beat_one_of_equal_size_on_other_splits():
+    # the notebook's saved full run: 3 x 128 better than 1 x 287 on 9 of 10 splits (seeds 0-9)
+    s = wd.FULL_SETTINGS["mnist"]
+    rows = wd.deep_vs_fat_mnist(s["width"], (3,), s["epochs"], CHECK_SEEDS, s["lr"])
+    (_, _, gaps), = wd.paired_gaps(rows)
+    assert np.mean(gaps) > 0.2 and sum(g > 0 for g in gaps) >= 4
+
+
+def test_sawtooth_fat_beats_deep_in_training_on_other_seeds():
+    rows = wd.deep_vs_fat_sawtooth(k=3, width=4, depths=(3,), steps=1000, seeds=CHECK_SEEDS)
+    deep, fat = rows
+    assert (deep["hidden"], fat["hidden"]) == ([4, 4, 4], [17])
+    assert fat["rms"] < deep["rms"]
+
+
+def test_parity_deep_fits_better_on_other_seeds():
+    deep, fat = wd.parity_training(8, configs=((8, 8),), epochs=200, seeds=CHECK_SEEDS)
+    assert deep["accuracy"] > fat["accuracy"] + 5
 
 
 # --- 5. logic circuits ---------------------------------------------------------------------------
@@ -217,37 +287,84 @@ def test_parity_training_small():
 
 
 # --- exercise checks -----------------------------------------------------------------------------
+# Each checker: correct variants pass; typical wrong answers are each diagnosed by name; no level-1
+# feedback contains the solution.
+
+def _mistake(feedback):
+    text = repr(feedback)
+    assert not feedback.ok and "It looks like" in text, text
+    return text
+
+
+def _no_answer_at_level_1(check, wrong, *answer_bits):
+    text = repr(check(wrong))
+    for bit in answer_bits:
+        assert bit not in text, text
+    assert "Solution" not in text and "Formula" not in text
+    assert "Formula" in repr(check(wrong, hint=2)) and "Solution" in repr(check(wrong, hint=3))
+
 
 def count_params_solution(sizes):
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
-def test_check_count_params():
+def count_params_loop(sizes):
+    total = 0
+    for i in range(1, len(sizes)):
+        total += sizes[i - 1] * sizes[i] + sizes[i]
+    return total
+
+
+def test_check_count_params_accepts_correct_forms():
     assert wd.check_count_params(count_params_solution).ok
-    weights_only = wd.check_count_params(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])))
-    assert not weights_only.ok and "biases are missing" in repr(weights_only)
-    every_layer = wd.check_count_params(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + sum(s))
-    assert not every_layer.ok and "inputs have no biases" in repr(every_layer)
-    zero = wd.check_count_params(lambda s: 0)
-    assert not zero.ok and "expected 18" in repr(zero) and "Hint" in repr(zero)
-    crash = wd.check_count_params(lambda s: s.shape)
-    assert not crash.ok and "raised AttributeError" in repr(crash)
+    assert wd.check_count_params(count_params_loop).ok
+    vec = lambda s: int(np.sum((np.array(s[:-1]) + 1) * np.array(s[1:])))  # noqa: E731
+    assert wd.check_count_params(vec).ok
+    assert wd.check_count_params(lambda s: np.float32(count_params_solution(s))).ok  # 13, 79510: exact in float32
+    assert wd.check_count_params(lambda s: float(count_params_solution(s))).ok
+
+
+def test_check_count_params_names_the_mistakes():
+    pairs = lambda s: list(zip(s[:-1], s[1:]))  # noqa: E731
+    assert "weights only" in _mistake(wd.check_count_params(lambda s: sum(a * b for a, b in pairs(s))))
+    assert "inputs biases" in _mistake(
+        wd.check_count_params(lambda s: sum(a * b for a, b in pairs(s)) + sum(s)))
+    assert "one bias per INPUT" in _mistake(wd.check_count_params(lambda s: sum(a * b + a for a, b in pairs(s))))
+    assert "last layer" in _mistake(wd.check_count_params(lambda s: sum((a + 1) * b for a, b in pairs(s)[:-1])))
+    zero = repr(wd.check_count_params(lambda s: 0))
+    assert "is 0, expected 27" in zero and "Nudge" in zero
+    assert "raised AttributeError" in repr(wd.check_count_params(lambda s: s.shape))
     assert not wd.check_count_params(lambda s: "many").ok
+    _no_answer_at_level_1(wd.check_count_params, lambda s: 0, "(a + 1) * b", "zip(")
 
 
 def bump_solution(x, left, right, height):
-    return height * (wd.sigmoid(200 * (x - left)) - wd.sigmoid(200 * (x - right)))
+    return height * (nn.sigmoid(200 * (x - left)) - nn.sigmoid(200 * (x - right)))
 
 
-def test_check_bump():
+def test_check_bump_accepts_correct_forms():
     assert wd.check_bump(bump_solution).ok
-    one_step = wd.check_bump(lambda x, l, r, h: h * wd.sigmoid(200 * (x - l)))
-    assert not one_step.ok and "just right of it" in repr(one_step)
-    wrong_sign = wd.check_bump(lambda x, l, r, h: h * (wd.sigmoid(200 * (x - r)) - wd.sigmoid(200 * (x - l))))
-    assert not wrong_sign.ok
+    by_hand = lambda x, l, r, h: h / (1 + np.exp(-200 * (x - l))) - h / (1 + np.exp(-200 * (x - r)))  # noqa: E731
+    assert wd.check_bump(by_hand).ok
+    assert wd.check_bump(lambda x, l, r, h: [bump_solution(xi, l, r, h) for xi in x]).ok   # a loop, a list
+    assert wd.check_bump(lambda x, l, r, h: bump_solution(x, l, r, h).astype(np.float32)).ok
+    tanh = lambda z: 0.5 * (1 + np.tanh(0.5 * z))  # noqa: E731
+    assert wd.check_bump(lambda x, l, r, h: h * (tanh(200 * (x - l)) - tanh(200 * (x - r)))).ok
+
+
+def test_check_bump_names_the_mistakes():
+    s = nn.sigmoid
+    assert "one step only" in _mistake(wd.check_bump(lambda x, l, r, h: h * s(200 * (x - l))))
+    assert "wrong way round" in _mistake(
+        wd.check_bump(lambda x, l, r, h: h * (s(200 * (x - r)) - s(200 * (x - l)))))
+    assert "ignores `height`" in _mistake(wd.check_bump(lambda x, l, r, h: s(200 * (x - l)) - s(200 * (x - r))))
+    assert "not steep" in _mistake(wd.check_bump(lambda x, l, r, h: h * (s(x - l) - s(x - r))))
+    assert "both steps go up" in _mistake(
+        wd.check_bump(lambda x, l, r, h: h * (s(200 * (x - l)) + s(200 * (x - r)))))
     assert "returned None" in repr(wd.check_bump(lambda x, l, r, h: None))
     assert "raised" in repr(wd.check_bump(lambda x, l, r, h: 1 / 0))
     assert "shape" in repr(wd.check_bump(lambda x, l, r, h: 0.0))
+    _no_answer_at_level_1(wd.check_bump, lambda x, l, r, h: h * s(200 * (x - l)), "- height * sigma", "x - right")
 
 
 def xor_solution():
@@ -255,27 +372,55 @@ def xor_solution():
             np.array([[1.0, 1.0]]), np.array([-1.5]))
 
 
-def test_check_xor():
+def test_check_xor_accepts_correct_forms():
     assert wd.check_xor(xor_solution).ok
-    # OR of (a OR b) and (a AND b): wrong on (1, 1)
-    wrong = wd.check_xor(lambda: (np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([-0.5, -1.5]),
-                                  np.array([[1.0, 1.0]]), np.array([-0.5])))
-    assert not wrong.ok and "for input (1, 1) your network outputs 1; XOR is 0" in repr(wrong)
-    transposed = wd.check_xor(lambda: (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1)))
-    assert not transposed.ok and "W2 has shape (2, 1)" in repr(transposed)
-    assert not wd.check_xor(lambda: None).ok
-    assert not wd.check_xor(lambda: (1, 2)).ok
+    assert wd.check_xor(lambda: ([[1, 1], [-1, -1]], [-0.5, 1.5], [[1, 1]], [-1.5])).ok        # lists, ints
+    assert wd.check_xor(lambda: tuple(np.asarray(a, np.float32) for a in xor_solution())).ok  # float32
+    # another correct network: (a AND NOT b), (b AND NOT a), then OR
+    assert wd.check_xor(lambda: (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.array([-0.5, -0.5]),
+                                 np.array([[1.0, 1.0]]), np.array([-0.5]))).ok
+
+
+def test_check_xor_names_the_mistakes():
+    ones = np.ones((2, 2))
+    computes_or = lambda: (ones, np.array([-0.5, -1.5]), np.array([[1.0, 1.0]]), np.array([-0.5]))  # noqa: E731
+    assert "computes OR" in _mistake(wd.check_xor(computes_or))
+    computes_and = lambda: (ones, np.array([-1.5, -1.5]), np.array([[1.0, 1.0]]), np.array([-1.5]))  # noqa: E731
+    assert "computes AND" in _mistake(wd.check_xor(computes_and))
+    xnor = lambda: tuple(-a if i >= 2 else a for i, a in enumerate(xor_solution()))  # noqa: E731
+    assert "NOT XOR" in _mistake(wd.check_xor(xnor))
+    never = lambda: (ones, np.zeros(2), np.array([[1.0, 1.0]]), np.array([-5.0]))  # noqa: E731
+    assert "every input (or for none)" in _mistake(wd.check_xor(never))
+    transposed = repr(wd.check_xor(lambda: (ones, np.zeros(2), np.ones((2, 1)), np.zeros(1))))
+    assert "W2 has shape (2, 1)" in transposed
+    assert not wd.check_xor(lambda: None).ok and not wd.check_xor(lambda: (1, 2)).ok
     assert "raised" in repr(wd.check_xor(lambda: [][0]))
+    _no_answer_at_level_1(wd.check_xor, computes_or, "NAND(a, b)", "-1.5", "1.5")
 
 
-def test_check_tent():
-    good = lambda: (np.array([[1.0], [1.0]]), np.array([0.0, -0.5]), np.array([2.0, -4.0]))  # noqa: E731
-    assert wd.check_tent(good).ok
-    half = wd.check_tent(lambda: (np.array([[1.0], [1.0]]), np.array([0.0, -0.5]), np.array([1.0, -1.0])))
-    assert not half.ok and "your two ReLUs give" in repr(half)
+def tent_solution():
+    return np.array([[1.0], [1.0]]), np.array([0.0, -0.5]), np.array([2.0, -4.0])
+
+
+def test_check_tent_accepts_correct_forms():
+    assert wd.check_tent(tent_solution).ok
+    assert wd.check_tent(lambda: ([[1], [1]], [0, -0.5], [2, -4])).ok
+    assert wd.check_tent(lambda: tuple(np.asarray(a, np.float32) for a in tent_solution())).ok
+    # the same function with the weights scaled: relu(2x) - 2 relu(2x - 1)
+    assert wd.check_tent(lambda: (np.array([[2.0], [2.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0]))).ok
+
+
+def test_check_tent_names_the_mistakes():
+    W, b = np.array([[1.0], [1.0]]), np.array([0.0, -0.5])
+    assert "slope 1" in _mistake(wd.check_tent(lambda: (W, b, np.array([1.0, -1.0]))))
+    assert "stays flat" in _mistake(wd.check_tent(lambda: (W, b, np.array([2.0, -2.0]))))
+    assert "keeps rising" in _mistake(wd.check_tent(lambda: (W, b, np.array([2.0, 0.0]))))
+    assert "upside down" in _mistake(wd.check_tent(lambda: (W, b, np.array([-2.0, 4.0]))))
     assert "shape" in repr(wd.check_tent(lambda: (np.ones(2), np.zeros(2), np.ones(2))))
     assert not wd.check_tent(lambda: "tent").ok
     assert "raised" in repr(wd.check_tent(lambda: {}["W"]))
+    assert "not written yet" in repr(wd.check_tent(lambda: ...))
+    _no_answer_at_level_1(wd.check_tent, lambda: (W, b, np.array([1.0, -1.0])), "4 relu", "-4")
 
 
 # --- the full version ----------------------------------------------------------------------------

@@ -7,14 +7,20 @@
     wd.deep_vs_fat_mnist(...), wd.deep_vs_fat_sawtooth(...)   # same parameters, deep against fat
     wd.sawtooth_network(k)                              # k layers of 2 ReLUs: a sawtooth of 2**k pieces
     wd.modularization(...)                              # the rare class "boys with long hair"
+    wd.oversample(X, y), wd.combine_attributes(pg, ph)   # the control, and the modular model's AND
     wd.two_level_parity(n), wd.deep_parity(n), wd.threshold_parity(n), wd.parity_training(...)
-    wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)
+    wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)   # hint=2, hint=3
 
 The fuller versions of the experiments (more seeds, more epochs) run from the command line and
 write their results, with the seeds and settings, to data/results/why_deep_full.json (about 25
 minutes with one BLAS thread on a busy 2-core machine; the notebook reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full
+    OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full --only mnist,modularization
+
+(--only reruns the named experiments and keeps the others' saved results.) Deep against fat on
+digits runs over resampled train/validation/test splits, the number of epochs chosen on the
+validation split (`three_way_split`, `fit_early_stopped`, `standard_error`, `paired_gaps`).
 """
 import argparse
 import json
@@ -97,6 +103,10 @@ def plot_wer(ax, rows):
         ax.annotate(r["name"], (r["params"] / 1e6, r["wer"]), textcoords="offset points", xytext=(4, -12),
                     fontsize=8, color=plot.COLORS[3])
     ax.set_xscale("log")
+    # plain numbers on the log axis (matplotlib would write some of them as 2x10^1)
+    ticks = [20, 30, 50, 100, 160]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xticks([], minor=True)
     ax.set(xlabel=f"parameters (millions; assumes {SEIDE_INPUTS} inputs, {SEIDE_OUTPUTS} outputs)",
            ylabel="word error rate (%)", title="Seide et al. (2011): deep beats fat at equal size")
     ax.legend()
@@ -111,10 +121,6 @@ def target(x):
     """The function of the universality demonstration (the one in Nielsen's chapter 4)."""
     x = np.asarray(x, dtype=np.float64)
     return 0.2 + 0.4 * x ** 2 + 0.3 * x * np.sin(15 * x) + 0.05 * np.cos(50 * x)
-
-
-def sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
 
 
 def step_weights(f, n, steepness=None):
@@ -167,7 +173,7 @@ def contributions(kind, f, n, x):
     """Each hidden neuron's scaled output w2_i a_i(x): (len(x), n), and the output bias."""
     W1, b1, W2, b2 = (step_weights if kind == "sigmoid" else relu_weights)(f, n)
     Z = np.asarray(x, dtype=np.float64).reshape(-1, 1) @ W1.T + b1
-    A = sigmoid(Z) if kind == "sigmoid" else np.maximum(Z, 0)
+    A = nn.sigmoid(Z) if kind == "sigmoid" else np.maximum(Z, 0)
     return A * W2[0], float(b2[0])
 
 
@@ -279,28 +285,77 @@ def deep_vs_fat_configs(n_in, n_out, width, depths):
     return configs
 
 
-def deep_vs_fat_mnist(width=128, depths=(1, 2, 3), epochs=8, seeds=(0,), lr=2e-3, test_size=0.2,
-                      dtype=np.float32, pooled=True):
-    """Train L x width and matched one-layer ReLU networks on the MNIST subset; test error (%).
+def three_way_split(X, y, seed, n_val=1000, n_test=1000):
+    """A resampled split: n_test digits for testing, n_val for validation, the rest for training.
 
-    Returns rows: kind, hidden, params, test_error (mean over seeds), errors (each seed),
-    train_error (mean). The data split is the same for every network (seed 0).
+    Stratified; `seed` draws which digits go where, so each seed is another split of the data.
+    Returns X_train, y_train, X_val, y_val, X_test, y_test.
+    """
+    Xrest, Xte, yrest, yte = data.split(X, y, test_size=n_test, seed=seed)
+    Xtr, Xva, ytr, yva = data.split(Xrest, yrest, test_size=n_val, seed=seed + 1000)
+    return Xtr, ytr, Xva, yva, Xte, yte
+
+
+def standard_error(p, n):
+    """The standard error of an accuracy (or error rate) p measured on n independent test examples."""
+    return float(np.sqrt(p * (1 - p) / n))
+
+
+def fit_early_stopped(net, Xtr, ytr, Xva, yva, Xte, yte, epochs, lr, seed, batch_size=100):
+    """Adam for `epochs` epochs; the number of epochs is chosen on the validation split.
+
+    Returns (test error % at the epoch with the lowest validation error, that epoch, training error % at
+    the end). The test split plays no part in the choice.
+    """
+    test_err = []
+
+    def measure(epoch, history):
+        test_err.append(100 * (1 - train.evaluate(net, Xte, yte)["accuracy"]))
+
+    history = train.fit(net, Xtr, ytr, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=batch_size,
+                        seed=seed, validation=(Xva, yva), verbose=False, evaluate_train=False,
+                        callback=measure)
+    best = int(np.argmax(history["val_accuracy"]))
+    return test_err[best], best + 1, 100 * (1 - train.evaluate(net, Xtr, ytr)["accuracy"])
+
+
+def deep_vs_fat_mnist(width=128, depths=(1, 2, 3), epochs=8, seeds=(0,), lr=2e-3, dtype=np.float32,
+                      pooled=True, n_val=1000, n_test=1000):
+    """L x width against matched one-layer ReLU networks on the MNIST subset, over resampled splits.
+
+    For each seed s: a new split (data.split with seed s: n_test test digits, n_val validation
+    digits, the rest for training), new initial weights and mini-batches (seed s); the number of
+    epochs (up to `epochs`) is chosen on the validation split, the error reported on the test split.
+    Returns rows: kind, hidden, params, test_error (mean), errors (each split), epochs (chosen),
+    train_error (mean), n_test.
     """
     X, y = mnist_14x14() if pooled else data.load_mnist()
-    Xtr, Xte, ytr, yte = data.split(X, y, test_size=test_size, seed=0)
-    Xtr, Xte = Xtr.astype(dtype), Xte.astype(dtype)
+    splits = {s: [a.astype(dtype) if a.ndim == 2 else a for a in three_way_split(X, y, s, n_val, n_test)]
+              for s in seeds}
     rows = []
     for kind, hidden, P in deep_vs_fat_configs(X.shape[1], 10, width, depths):
-        errs, tr_errs = [], []
+        errs, chosen, tr_errs = [], [], []
         for s in seeds:
             net = mlp(X.shape[1], hidden, 10, np.random.default_rng(s), dtype=dtype)
-            train.fit(net, Xtr, ytr, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=100, seed=s,
-                      verbose=False, evaluate_train=False)
-            errs.append(100 * (1 - train.evaluate(net, Xte, yte)["accuracy"]))
-            tr_errs.append(100 * (1 - train.evaluate(net, Xtr, ytr)["accuracy"]))
+            e, ep, tr = fit_early_stopped(net, *splits[s], epochs=epochs, lr=lr, seed=s)
+            errs.append(float(e))
+            chosen.append(ep)
+            tr_errs.append(float(tr))
         rows.append({"kind": kind, "hidden": hidden, "params": P, "test_error": float(np.mean(errs)),
-                     "errors": [float(e) for e in errs], "train_error": float(np.mean(tr_errs))})
+                     "errors": errs, "epochs": chosen, "train_error": float(np.mean(tr_errs)),
+                     "n_test": n_test})
     return rows
+
+
+def paired_gaps(rows, errors_key="errors"):
+    """For each fat row: (deep name, fat name, gaps fat - deep on each split/seed, in the rows' units)."""
+    out = []
+    for i, r in enumerate(rows):
+        if r["kind"] == "fat":
+            d = rows[i - 1]
+            gaps = [f - g for f, g in zip(r[errors_key], d[errors_key])]
+            out.append((f"{len(d['hidden'])} x {d['hidden'][0]}", f"1 x {r['hidden'][0]}", gaps))
+    return out
 
 
 def sawtooth_network(k):
@@ -404,42 +459,55 @@ def plot_deep_vs_fat(ax, rows, key, ylabel, title, errors_key="errors", scale=1.
 # =============================================================================================
 
 def _fit_classifier(X, y, n_out, hidden, seed, epochs, lr=3e-3):
-    net = mlp(X.shape[1], [hidden], n_out, np.random.default_rng(seed))
+    hidden = [hidden] if np.ndim(hidden) == 0 else list(hidden)
+    net = mlp(X.shape[1], hidden, n_out, np.random.default_rng(seed))
     train.fit(net, X, y, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=50, seed=seed, verbose=False,
               evaluate_train=False)
     return net
 
 
-def modular_models(X, y, hidden=16, seed=0, epochs=15):
-    """The three models of the experiment, trained on the same pictures and labels.
+def oversample(X, y):
+    """The rarest class's examples repeated until it is about as common as the most common one."""
+    counts = np.bincount(y, minlength=4)
+    rare = int(np.argmin(counts))
+    if counts[rare] == 0:
+        return None, None
+    reps = int(np.ceil(counts.max() / counts[rare]))
+    idx = np.concatenate([np.flatnonzero(y != rare), np.repeat(np.flatnonzero(y == rare), reps)])
+    return X[idx], y[idx]
 
-    direct:       one network, pictures -> 4 classes (hidden neurons: `hidden`).
+
+def combine_attributes(p_gender, p_hair):
+    """Four-class prediction from the two basic classifiers' outputs: class c = 2 * short + boy,
+    P(c) = P(boy = c % 2) P(short = c // 2): each class is the AND of two attributes."""
+    return (p_gender[:, [0, 1, 0, 1]] * p_hair[:, [0, 0, 1, 1]]).argmax(axis=1)
+
+
+MODELS = ("direct", "oversampled", "deeper", "modular")
+
+
+def modular_models(X, y, hidden=16, seed=0, epochs=15):
+    """The four models of the experiment, trained on the same pictures and labels.
+
+    direct:       one network, pictures -> `hidden` ReLUs -> 4 classes.
     oversampled:  the same, with the rare class's pictures repeated until it is as common as the others
                   (a control: is the direct model's trouble only the imbalance?).
+    deeper:       a direct network one layer deeper, pictures -> hidden -> hidden -> 4 classes
+                  (depth alone, no attribute labels).
     modular:      two basic classifiers, pictures -> boy or girl, and pictures -> long or short hair
-                  (hidden // 2 neurons each, so the same number of parameters in all), each trained on
-                  ALL the pictures with the attribute read off the class; the four classes are then
-                  P(boy or girl) x P(long or short) -- each class is the AND of two attributes.
+                  (hidden // 2 neurons each, so about the direct model's number of parameters), each
+                  trained on ALL the pictures with the attribute read off the class; the four classes are
+                  then P(boy or girl) x P(long or short).
     Returns a dict name -> function X -> predicted class.
     """
-    direct = _fit_classifier(X, y, 4, hidden, seed, epochs)
-    counts = np.bincount(y, minlength=4)
-    models = {"direct": direct.predict}
-    rare = int(np.argmin(counts))
-    if counts[rare] > 0:
-        reps = int(np.ceil(counts.max() / counts[rare]))
-        idx = np.concatenate([np.flatnonzero(y != rare), np.repeat(np.flatnonzero(y == rare), reps)])
-        oversampled = _fit_classifier(X[idx], y[idx], 4, hidden, seed, epochs)
-        models["oversampled"] = oversampled.predict
+    models = {"direct": _fit_classifier(X, y, 4, hidden, seed, epochs).predict}
+    Xo, yo = oversample(X, y)
+    if Xo is not None:
+        models["oversampled"] = _fit_classifier(Xo, yo, 4, hidden, seed, epochs).predict
+    models["deeper"] = _fit_classifier(X, y, 4, [hidden, hidden], seed, epochs).predict
     gender = _fit_classifier(X, y % 2, 2, hidden // 2, seed + 1, epochs)     # 0 girl, 1 boy
     hair = _fit_classifier(X, y // 2, 2, hidden // 2, seed + 2, epochs)      # 0 long, 1 short
-
-    def modular(Xq):
-        g, h = gender.forward(Xq), hair.forward(Xq)
-        # class c = 2 * short + boy: P(c) = P(boy = c % 2) P(short = c // 2)
-        return (g[:, [0, 1, 0, 1]] * h[:, [0, 0, 1, 1]]).argmax(axis=1)
-
-    models["modular"] = modular
+    models["modular"] = lambda Xq: combine_attributes(gender.forward(Xq), hair.forward(Xq))
     return models
 
 
@@ -447,38 +515,54 @@ def modularization(rare_counts=(0, 1, 3, 10, 30), common=200, seeds=(0,), hidden
     """Accuracy on the rare class (boys with long hair) and on all classes, as its training examples shrink.
 
     The training set has `common` pictures of each of the other three classes and rare_count of boys
-    with long hair; the test set is balanced (n_test a class, its own seed). Returns
-    {model: {"rare": [...], "all": [...]}} with one mean over seeds per rare count.
+    with long hair (seed s draws a new training set and new initial weights); the test set is balanced
+    (n_test a class, its own seed). Returns {model: {"rare": [...], "all": [...], "rare_each": [[...]],
+    "all_each": [[...]]}}: the mean over seeds per rare count, and each seed's value.
     """
     Xte, yte = data.hair_pictures([n_test] * 4, seed=10_000)
-    result = {}
+    result = {name: {"rare": [], "all": [], "rare_each": [], "all_each": []} for name in MODELS}
     for rare in rare_counts:
         scores = {}
         for s in seeds:
             X, y = data.hair_pictures([common, rare, common, common], seed=s)
             for name, predict in modular_models(X, y, hidden, s, epochs).items():
                 p = predict(Xte)
-                scores.setdefault(name, []).append((np.mean(p[yte == 1] == 1), np.mean(p == yte)))
-        for name in ("direct", "oversampled", "modular"):
+                scores.setdefault(name, []).append((float(np.mean(p[yte == 1] == 1)), float(np.mean(p == yte))))
+        for name in MODELS:
             got = scores.get(name)
-            entry = result.setdefault(name, {"rare": [], "all": []})
+            entry = result[name]
             entry["rare"].append(float(np.mean([g[0] for g in got])) if got else None)
             entry["all"].append(float(np.mean([g[1] for g in got])) if got else None)
+            entry["rare_each"].append([g[0] for g in got] if got else None)
+            entry["all_each"].append([g[1] for g in got] if got else None)
     return result
 
 
-def plot_modularization(ax, rare_counts, result, title="Accuracy on the rare class"):
-    labels = {"direct": "direct: picture -> 4 classes", "oversampled": "direct, rare class repeated",
-              "modular": "modular: (boy or girl) x (long or short)"}
+MODEL_LABELS = {"direct": "direct: picture -> 16 -> 4", "oversampled": "direct, rare class repeated",
+                "deeper": "deeper direct: picture -> 16 -> 16 -> 4",
+                "modular": "modular: (boy or girl) x (long or short)"}
+
+
+def plot_modularization(ax, rare_counts, result, title="Accuracy on the rare class", models=MODELS):
+    """Accuracy on the rare class against its training examples; with several seeds, the mean with
+    bars of +- one standard deviation over the seeds (the points are nudged sideways not to overlap)."""
     x = np.arange(len(rare_counts))
-    for i, (name, label) in enumerate(labels.items()):
-        ys = result[name]["rare"]
-        xs = [xi for xi, v in zip(x, ys) if v is not None]
-        ax.plot(xs, [100 * v for v in ys if v is not None], label=label, **{**plot.style(i), "markevery": 1})
+    for i, name in enumerate(models):
+        if name not in result:
+            continue
+        each = result[name].get("rare_each") or [[v] if v is not None else None for v in result[name]["rare"]]
+        keep = [(xi, e) for xi, e in zip(x, each) if e is not None]
+        xs = np.array([xi for xi, _ in keep]) + 0.06 * (i - 1.5)
+        mean = [100 * np.mean(e) for _, e in keep]
+        sd = [100 * np.std(e) for _, e in keep]
+        st = plot.style(i)
+        several = any(len(e) > 1 for _, e in keep)
+        ax.errorbar(xs, mean, yerr=sd if several else None, label=MODEL_LABELS[name], color=st["color"],
+                    marker=st.get("marker", "o"), linestyle=st.get("linestyle", "-"), capsize=3, markersize=5)
     ax.set_xticks(x, [str(c) for c in rare_counts])
     ax.set(xlabel="boys with long hair in training (others: 200)",
            ylabel="test accuracy on boys with long hair (%)", title=title, ylim=(-3, 103))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=7)
     return ax
 
 
@@ -567,10 +651,6 @@ def levels(net):
     return sum(isinstance(layer, nn.Dense) for layer in net.layers)
 
 
-def step(z):
-    return (np.asarray(z) > 0).astype(np.float64)
-
-
 def parity_count_rows(ns):
     """Units, levels and parameters of the three hand-set parity networks for each n."""
     rows = []
@@ -608,127 +688,188 @@ def parity_training(n=8, configs=((8, 8), (8, 8, 8)), epochs=200, lr=0.01, seeds
 # Exercise checks
 # =============================================================================================
 
-def check_count_params(fn):
-    """fn(sizes) -> the number of weights and biases of a fully connected network."""
-    cases = [[2, 2, 2, 2], [784, 100, 10], [SEIDE_INPUTS, 2048, SEIDE_OUTPUTS], [3, 1], [1, 5, 5, 5, 1]]
-    problems = []
-    for sizes in cases:
-        got, err = exercises.call(f"count_params({sizes})", fn, list(sizes))
-        if err:
-            return exercises.feedback([err], hint="loop over consecutive pairs of sizes: zip(sizes[:-1], sizes[1:])")
-        want = mlp(sizes[0], sizes[1:-1], sizes[-1], 0, output="linear").n_params
-        try:
-            got_num = float(got)
-        except (TypeError, ValueError):
-            problems.append(f"count_params({sizes}) should be a number, got {type(got).__name__}")
-            break
-        if got_num != want:
-            weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-            biases = sum(sizes[1:])
-            if got_num == weights:
-                problems.append(f"count_params({sizes}) = {got_num:,.0f}: these are the weights only; "
-                                f"the {biases:,} biases are missing (expected {want:,})")
-            elif got_num == weights + sum(sizes):
-                problems.append(f"count_params({sizes}) = {got_num:,.0f}: the inputs have no biases; "
-                                f"only the {len(sizes) - 1} layers that compute do (expected {want:,})")
-            else:
-                problems.append(f"count_params({sizes}) = {got_num:,.0f}, expected {want:,}")
-            break
-    return exercises.feedback(
-        problems, hint="a layer with a inputs and b neurons has a * b weights and b biases: (a + 1) * b",
-        success="Correct: your count agrees with the package's networks (net.n_params).")
+Case, Mistake = exercises.Case, exercises.Mistake
 
 
-def check_bump(fn):
-    """fn(x, left, right, height) -> a bump made of two steep sigmoids (steepness 200)."""
-    x = np.linspace(0, 1, 201)
-    cases = [(0.2, 0.4, 1.0), (0.5, 0.9, -0.3), (0.1, 0.15, 2.0)]
-    problems = []
-    for left, right, height in cases:
-        what = f"bump(x, left={left}, right={right}, height={height})"
-        got, err = exercises.call(what, fn, x, left, right, height)
-        if err:
-            problems.append(err)
-            break
-        want = height * (sigmoid(200 * (x - left)) - sigmoid(200 * (x - right)))
-        got_arr = np.asarray(got, dtype=np.float64) if got is not None else None
-        problem = exercises.expect_close(what, got, want, atol=1e-6)
-        if problem and got_arr is not None and got_arr.shape == want.shape:
-            mid = (left + right) / 2
-            i_mid, i_out = int(round(mid * 200)), int(round(min(1.0, right + 0.05) * 200))
-            problem = (f"{what} is {got_arr[i_mid]:.3f} in the middle (x = {mid:.3f}) and {got_arr[i_out]:.3f} "
-                       f"just right of it (x = {x[i_out]:.3f}); it should be {want[i_mid]:.3f} and {want[i_out]:.3f}")
-        if problem:
-            problems.append(problem)
-            break
-    return exercises.feedback(
-        problems, hint="one neuron steps UP by `height` at x = left: height * sigma(200 * (x - left)); a second "
-                       "steps DOWN by the same amount at x = right: subtract height * sigma(200 * (x - right))",
-        success="Correct: two neurons make a bump, and bumps side by side can follow any continuous curve.")
+def _pairs(sizes):
+    sizes = [int(v) for v in sizes]
+    return list(zip(sizes[:-1], sizes[1:]))
 
 
-def check_xor(fn):
-    """fn() -> (W1, b1, W2, b2): two threshold units then one, computing XOR of two bits."""
-    got, err = exercises.call("xor_weights()", fn)
-    if err:
-        return exercises.feedback([err], hint="return a tuple of four arrays")
-    if not (isinstance(got, (tuple, list)) and len(got) == 4):
-        return exercises.feedback(["xor_weights() should return four arrays (W1, b1, W2, b2)"],
-                                  hint="return W1, b1, W2, b2")
-    shapes = {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)}
-    arrays = {}
-    problems = []
-    for (name, shape), value in zip(shapes.items(), got):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            problems.append(f"{name} should be numbers, got {type(value).__name__}")
-            continue
-        if arr.shape != shape:
-            problems.append(f"{name} has shape {arr.shape}, expected {shape} (W is (n_out, n_in))")
-        arrays[name] = arr
-    if not problems:
-        X, _ = data.parity(2)
-        H = step(X @ arrays["W1"].T + arrays["b1"])
-        out = step(H @ arrays["W2"].T + arrays["b2"])[:, 0]
-        want = np.array([0, 1, 1, 0])
-        for x, o, w in zip(X.astype(int).tolist(), out.astype(int).tolist(), want.tolist()):
-            if o != w:
-                problems.append(f"for input {tuple(x)} your network outputs {o}; XOR is {w}")
-    return exercises.feedback(
-        problems, hint="XOR(a, b) = AND(OR(a, b), NAND(a, b)). A threshold unit fires when w . x + b > 0: "
-                       "OR is a + b - 0.5, NAND is -a - b + 1.5, AND of two is h1 + h2 - 1.5",
-        success="Correct: three units compute XOR; a tree of n - 1 of them computes the parity of n bits.")
+check_count_params = exercises.Exercise(
+    "count_params",
+    reference=count_params,
+    cases=[Case("sizes = [2, 4, 3]", [2, 4, 3]), Case("sizes = [784, 100, 10]", [784, 100, 10]),
+           Case("sizes = [1, 5, 5, 5, 1]", [1, 5, 5, 5, 1]), Case("sizes = [429, 2048, 9304]", [429, 2048, 9304])],
+    mistakes=[
+        Mistake("you counted the weights only", like=lambda s: sum(a * b for a, b in _pairs(s)),
+                nudge="every neuron that computes has one more number besides its weights"),
+        Mistake("you gave the inputs biases too",
+                like=lambda s: sum(a * b for a, b in _pairs(s)) + sum(int(v) for v in s),
+                nudge="the inputs are given, not computed: which layers have a bias?"),
+        Mistake("you gave each layer one bias per INPUT instead of one per neuron",
+                like=lambda s: sum((a * b + a) for a, b in _pairs(s)),
+                nudge="a bias belongs to a neuron: how many neurons does a layer with b outputs have?"),
+        Mistake("you left out the last layer (the outputs)",
+                like=lambda s: sum((a + 1) * b for a, b in _pairs(s)[:-1]),
+                nudge="the output layer has weights and biases like any other"),
+    ],
+    nudge="go through the layers one pair of consecutive sizes (a inputs, b neurons) at a time",
+    formula="a layer with a inputs and b neurons has a * b weights and b biases: (a + 1) * b; add over the layers",
+    solution="def count_params(sizes):\n    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))",
+    success="Correct: your count agrees with the package's networks (net.n_params).")
 
 
-def check_tent(fn):
-    """fn() -> (W, b, v): T(x) = v . relu(W x + b) on [0, 1], with 2 ReLU units."""
-    got, err = exercises.call("tent_weights()", fn)
-    if err:
-        return exercises.feedback([err], hint="return a tuple (W, b, v)")
-    if not (isinstance(got, (tuple, list)) and len(got) == 3):
-        return exercises.feedback(["tent_weights() should return three arrays (W, b, v)"], hint="return W, b, v")
-    try:
-        W, b, v = (np.asarray(a, dtype=np.float64) for a in got)
-    except (TypeError, ValueError):
-        return exercises.feedback(["W, b and v should be arrays of numbers"], hint="use np.array")
-    problems = []
-    for name, arr, shape in (("W", W, (2, 1)), ("b", b, (2,)), ("v", v, (2,))):
-        if arr.shape != shape:
-            problems.append(f"{name} has shape {arr.shape}, expected {shape}")
-    if not problems:
-        x = np.linspace(0, 1, 101)
-        out = np.maximum(x[:, None] @ W.T + b, 0) @ v
-        want = data.tent(x)
-        bad = np.abs(out - want) > 1e-9
-        if bad.any():
-            i = int(np.argmax(bad))
-            problems.append(f"at x = {x[i]:.2f} your two ReLUs give {out[i]:.3f}, the tent map is {want[i]:.3f}"
-                            f" (T(0) = 0, T(0.5) = 1, T(1) = 0)")
-    return exercises.feedback(
-        problems, hint="a ramp relu(x) rising with slope 2 gives the way up; a second ramp starting at x = 1/2 "
-                       "must turn slope +2 into slope -2, so it adds slope -4: 2 relu(x) - 4 relu(x - 0.5)",
-        success="Correct: each layer of two ReLUs doubles the number of teeth, k layers give 2**k pieces.")
+BUMP_X = np.linspace(0, 1, 201)
+
+
+def _bump(x, left, right, height, w=200.0):
+    x = np.asarray(x, dtype=np.float64)
+    return height * (nn.sigmoid(w * (x - left)) - nn.sigmoid(w * (x - right)))
+
+
+check_bump = exercises.Exercise(
+    "bump",
+    reference=_bump,
+    cases=[Case("x = linspace(0, 1, 201), left = 0.2, right = 0.4, height = 1", BUMP_X, 0.2, 0.4, 1.0),
+           Case("x = linspace(0, 1, 201), left = 0.5, right = 0.9, height = -0.3", BUMP_X, 0.5, 0.9, -0.3),
+           Case("x = linspace(0, 1, 201), left = 0.1, right = 0.15, height = 2", BUMP_X, 0.1, 0.15, 2.0)],
+    mistakes=[
+        Mistake("one step only: it goes up at `left` and never comes down",
+                like=lambda x, l, r, h: h * nn.sigmoid(200 * (np.asarray(x) - l)),
+                nudge="a bump goes up and then down again: what does a second neuron have to do?"),
+        Mistake("the two steps are the wrong way round (a dip, not a bump)",
+                like=lambda x, l, r, h: -_bump(x, l, r, h),
+                nudge="at x between left and right the bump should be +height"),
+        Mistake("the bump ignores `height` (it is always 1 high)",
+                like=lambda x, l, r, h: _bump(x, l, r, 1.0),
+                nudge="both steps are `height` high"),
+        Mistake("the steps are not steep (steepness 1, not 200)",
+                like=lambda x, l, r, h: _bump(x, l, r, h, w=1.0),
+                nudge="a sigmoid is a step only when its weight is large: the exercise says w = 200"),
+        Mistake("both steps go up (a staircase, not a bump)",
+                like=lambda x, l, r, h: h * (nn.sigmoid(200 * (np.asarray(x) - l)) + nn.sigmoid(200 * (np.asarray(x) - r))),
+                nudge="the second neuron has to take the first one's step away again"),
+    ],
+    nudge="one neuron steps up by `height` at x = left; a second one must undo it at x = right",
+    formula="bump(x) = height * sigma(200 (x - left)) - height * sigma(200 (x - right))",
+    solution="def bump(x, left, right, height):\n"
+             "    return height * (nn.sigmoid(200 * (x - left)) - nn.sigmoid(200 * (x - right)))",
+    rtol=1e-6, atol=1e-6,
+    success="Correct: two neurons make a bump, and bumps side by side can follow any continuous curve.")
+
+
+XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+
+
+def step(z):
+    return (np.asarray(z) > 0).astype(np.float64)
+
+
+def _weights(answer, shapes):
+    """The learner's tuple of arrays, checked for count and shape (a ValueError says what is wrong)."""
+    got = answer()
+    if got is Ellipsis:
+        raise exercises.NotDone
+    names = list(shapes)
+    if not isinstance(got, (tuple, list)) or len(got) != len(shapes):
+        raise ValueError(f"it should return {len(shapes)} arrays ({', '.join(names)}), got {type(got).__name__}")
+    arrays = []
+    for name, value in zip(names, got):
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.shape != shapes[name]:
+            raise ValueError(f"{name} has shape {arr.shape}, expected {shapes[name]} (a W is (n_out, n_in))")
+        arrays.append(arr)
+    return arrays
+
+
+def xor_outputs(answer):
+    """What the learner's threshold network (from xor_weights) outputs on the four inputs."""
+    W1, b1, W2, b2 = _weights(answer, {"W1": (2, 2), "b1": (2,), "W2": (1, 2), "b2": (1,)})
+    return step(step(XOR_INPUTS @ W1.T + b1) @ W2.T + b2)[:, 0]
+
+
+class _NetworkExercise(exercises.Exercise):
+    """An exercise whose answer is a function returning weights: checked by what the network computes."""
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+
+    def __call__(self, answer, hint=1):
+        if not callable(answer):
+            return super().__call__(answer, hint)
+
+        def run(*case_args):
+            return self.network(answer, *case_args)
+        return super().__call__(run, hint)
+
+
+check_xor = _NetworkExercise(
+    "your XOR network",
+    reference=lambda X: np.logical_xor(X[:, 0], X[:, 1]).astype(float),
+    cases=[Case("the inputs (0, 0), (0, 1), (1, 0), (1, 1)", XOR_INPUTS)],
+    network=lambda answer, X: xor_outputs(answer),
+    mistakes=[
+        Mistake("your network computes OR: it fires on (1, 1) too",
+                like=lambda X: np.logical_or(X[:, 0], X[:, 1]).astype(float),
+                nudge="OR is right on three inputs; which hidden unit could veto (1, 1)?"),
+        Mistake("your network computes AND", like=lambda X: np.logical_and(X[:, 0], X[:, 1]).astype(float),
+                nudge="XOR fires when exactly one input is 1"),
+        Mistake("your network computes NOT XOR: the output is inverted",
+                like=lambda X: 1.0 - np.logical_xor(X[:, 0], X[:, 1]),
+                nudge="flip the sign of the output unit's weights and bias, and think about where its threshold is"),
+        Mistake("your output unit fires for every input (or for none)",
+                when=lambda got, case: np.ptp(np.asarray(got, dtype=float)) == 0,
+                nudge="the output unit fires when W2 . h + b2 > 0: check its bias against what the hidden "
+                      "units give it"),
+    ],
+    nudge="XOR is true when at least one input is 1 AND not both are",
+    formula="XOR(a, b) = AND(OR(a, b), NAND(a, b)); a unit fires when w . x + b > 0, e.g. OR: a + b - 0.5 > 0",
+    solution="def xor_weights():\n"
+             "    W1 = np.array([[1.0, 1.0], [-1.0, -1.0]])   # OR, NAND\n"
+             "    b1 = np.array([-0.5, 1.5])\n"
+             "    W2 = np.array([[1.0, 1.0]])                  # AND\n"
+             "    b2 = np.array([-1.5])\n"
+             "    return W1, b1, W2, b2",
+    success="Correct: three units compute XOR; a tree of n - 1 of them computes the parity of n bits.")
+
+
+TENT_X = np.linspace(0, 1, 11)
+
+
+def tent_outputs(answer, x):
+    """v . relu(W x + b) for the learner's tent_weights, at the points x."""
+    W, b, v = _weights(answer, {"W": (2, 1), "b": (2,), "v": (2,)})
+    return np.maximum(np.asarray(x, dtype=np.float64)[:, None] @ W.T + b, 0) @ v
+
+
+check_tent = _NetworkExercise(
+    "your two ReLUs",
+    reference=lambda x: data.tent(x),
+    cases=[Case("x = 0, 0.1, ..., 1", TENT_X)],
+    network=tent_outputs,
+    mistakes=[
+        Mistake("the way up has slope 1 (T rises from 0 to 1 by x = 1/2: slope 2) and then it stays flat",
+                like=lambda x: np.minimum(x, 0.5),
+                nudge="compare T(0.5) with your value there: how steep must the first ramp be?"),
+        Mistake("after x = 1/2 the output stays flat: the second ramp only cancels the first",
+                like=lambda x: 2 * np.minimum(x, 0.5),
+                nudge="after x = 1/2 the tent goes DOWN with slope -2; the second ramp changes the slope from +2 to that"),
+        Mistake("the output keeps rising: only one ramp does anything", like=lambda x: 2 * np.asarray(x),
+                nudge="the second ramp must bend the line down at x = 1/2"),
+        Mistake("your tent is upside down", like=lambda x: -data.tent(x),
+                nudge="T(1/2) is +1"),
+    ],
+    nudge="T goes up with slope 2 to x = 1/2, then down with slope -2: one ramp per change of slope",
+    formula="T(x) = 2 relu(x) - 4 relu(x - 1/2) on [0, 1]",
+    solution="def tent_weights():\n"
+             "    W = np.array([[1.0], [1.0]])\n"
+             "    b = np.array([0.0, -0.5])\n"
+             "    v = np.array([2.0, -4.0])     # slope +2 up to 1/2, then 2 - 4 = -2\n"
+             "    return W, b, v",
+    rtol=1e-9, atol=1e-9,
+    success="Correct: each layer of two ReLUs doubles the number of teeth, k layers give 2**k pieces.")
 
 
 # =============================================================================================
@@ -739,10 +880,10 @@ def check_tent(fn):
 RESULTS = pathlib.Path(str(data.data_file("results/why_deep_full.json")))
 
 FULL_SETTINGS = {
-    "mnist": {"width": 128, "depths": [1, 2, 3, 4], "epochs": 20, "seeds": [0, 1, 2, 3, 4], "lr": 2e-3,
-              "test_size": 0.2, "pooled": True, "dtype": "float32"},
-    "mnist_784": {"width": 128, "depths": [1, 2, 3], "epochs": 20, "seeds": [0, 1, 2], "lr": 2e-3,
-                  "test_size": 0.2, "pooled": False, "dtype": "float32"},
+    "mnist": {"width": 128, "depths": [1, 2, 3, 4], "epochs": 25, "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "lr": 2e-3,
+              "n_val": 1000, "n_test": 1000, "pooled": True, "dtype": "float32"},
+    "mnist_784": {"width": 128, "depths": [1, 2, 3], "epochs": 20, "seeds": [0, 1, 2, 3, 4], "lr": 2e-3,
+                  "n_val": 1000, "n_test": 1000, "pooled": False, "dtype": "float32"},
     "sawtooth": {"k": 3, "width": 4, "depths": [1, 2, 3, 4], "steps": 3000, "lr": 0.01,
                  "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "n": 257},
     "parity": {"n": 8, "configs": [[8, 8], [8, 8, 8], [16, 16], [8, 8, 8, 8]], "epochs": 300, "lr": 0.01,
@@ -752,17 +893,28 @@ FULL_SETTINGS = {
 }
 
 
-def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
-    """Every experiment with more seeds and epochs; writes the results with their settings to `path`."""
+def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None, only=None):
+    """Every experiment with more seeds and epochs; writes the results with their settings to `path`.
+
+    only: names of the experiments to run; the others keep their results from the file at `path`.
+    """
     log = log or (lambda message: print(message, flush=True))
-    out = {"command": "python -m dltutor.lessons.why_deep --full", "settings": settings,
+    out = {"command": "python -m dltutor.lessons.why_deep --full", "settings": {},
            "numpy": np.__version__, "python": platform.python_version(),
            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"),
            "results": {}, "seconds": {}}
+    if only:
+        unknown = set(only) - set(settings)
+        if unknown:
+            raise ValueError(f"no experiment named {sorted(unknown)}; the names are {sorted(settings)}")
+        old = load_full(path) or {}
+        for key in ("settings", "results", "seconds"):
+            out[key].update({k: v for k, v in old.get(key, {}).items() if k in settings and k not in only})
+    out["settings"].update({k: v for k, v in settings.items() if not only or k in only})
 
     def mnist(s):
         return deep_vs_fat_mnist(s["width"], tuple(s["depths"]), s["epochs"], tuple(s["seeds"]), s["lr"],
-                                 s["test_size"], np.dtype(s["dtype"]).type, s["pooled"])
+                                 np.dtype(s["dtype"]).type, s["pooled"], s["n_val"], s["n_test"])
 
     for name, job in (
         ("mnist", lambda: mnist(settings["mnist"])),
@@ -777,6 +929,8 @@ def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
         ("modularization", lambda: modularization(**{**settings["modularization"],
                                                      "seeds": tuple(settings["modularization"]["seeds"])})),
     ):
+        if only and name not in only:
+            continue
         start = time.perf_counter()
         out["results"][name] = job()
         out["seconds"][name] = round(time.perf_counter() - start, 1)
@@ -799,11 +953,13 @@ def main(argv=None):
                                      description="Notebook 05's experiments, in their fuller form.")
     parser.add_argument("--full", action="store_true", help="run every experiment with more seeds and epochs")
     parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
+    parser.add_argument("--only", default="", help="comma-separated experiments to rerun (the others are kept "
+                                                     f"from the file): {', '.join(FULL_SETTINGS)}")
     args = parser.parse_args(argv)
     if not args.full:
         parser.print_help()
         return 0
-    run_full(path=args.out)
+    run_full(path=args.out, only=[n for n in args.only.split(",") if n] or None)
     return 0
 
 
