@@ -357,3 +357,40 @@ def test_thinned_outputs_leaves_the_dropout_layers_alone(scaling):
     for layer in net.layers[3:]:
         want = layer.forward(want)
     np.testing.assert_allclose(Y[:, -1], want)
+
+
+# --- the conclusions of sections 4 and 6, on seeds the notebook does not use ----------------------
+
+def test_inverted_form_needs_a_learning_rate_times_one_minus_p_squared():
+    from dltutor import optim, train
+    X, X_test, y, y_test = dropout.small_mnist()
+    lr, q = dropout.EXPERIMENT["lr"], 0.8
+    acc = {}
+    for key, scaling, rate in (("slides", "slides", lr), ("inverted", "inverted", lr),
+                               ("inverted_scaled", "inverted", lr * (1 - q) ** 2)):
+        acc[key] = []
+        for seed in (10, 11, 12):
+            net = dropout.overfitting_net(q, seed=seed, scaling=scaling)
+            opt = optim.SGD(net, lr=rate, momentum=dropout.EXPERIMENT["momentum"])
+            train.fit(net, X, y, optimizer=opt, epochs=10, batch_size=25, seed=seed, verbose=False,
+                      evaluate_train=False)
+            acc[key].append(train.evaluate(net, X_test, y_test)["accuracy"])
+    assert np.mean(acc["inverted"]) < np.mean(acc["slides"]) - 0.2          # collapses at the same rate
+    assert np.mean(acc["inverted_scaled"]) > np.mean(acc["inverted"]) + 0.2  # recovers at lr (1 - p)^2
+    assert abs(np.mean(acc["inverted_scaled"]) - np.mean(acc["slides"])) < 0.1
+
+
+def test_saved_full_experiment_chose_p_on_validation():
+    full = dropout.load_full()
+    assert full is not None and len(full["settings"]["seeds"]) >= 5
+    val = {float(p): np.mean(r["val_accuracy"]) for p, r in full["results"].items()}
+    assert full["chosen_p"] == max(val, key=val.get)
+    assert all(len(r["test_accuracy"]) == len(full["settings"]["seeds"]) for r in full["results"].values())
+
+
+def test_three_splits_are_disjoint_and_stratified():
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = dropout.three_splits()
+    assert (len(X_tr), len(X_va), len(X_te)) == (1000, 1000, 1000)
+    assert np.all(np.bincount(y_tr) == 100)
+    test_rows = {x.tobytes() for x in X_te}
+    assert not any(x.tobytes() in test_rows for x in X_tr) and not any(x.tobytes() in test_rows for x in X_va)
