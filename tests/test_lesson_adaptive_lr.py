@@ -192,6 +192,7 @@ def test_check_rates_by_hand_accepts_the_solution():
     ({"w1": [3, np.sqrt(12.5), np.sqrt(169 / 3)], "w2": [0.6, np.sqrt(0.5), np.sqrt(1 / 3)]}, "mean"),
     ({"w1": [3, 5, 13], "w2": [0.6, 1.0, 0.0]}, "zero gradient"),
     ({"w1": [3, 5, 14], "w2": [0.6, 1.0, 1.0]}, "w1: step t = 2 is not right"),
+    ({"w1": [3, 5, 13], "w2": [0.6, 1.0, 1.1]}, "zero gradient"),
     ({"w1": [3, 5], "w2": [0.6, 1.0, 1.0]}, "expected 3 numbers"),
     ({"w1": ["a", 5, 13], "w2": [0.6, 1.0, 1.0]}, "expected 3 numbers"),
     ({"w1": [3, 5, 13]}, "keys 'w1' and 'w2'"),
@@ -225,6 +226,25 @@ def adagrad_in_place(w, g, G, eta):
 def test_check_adagrad_step_accepts_solutions():
     assert lesson.check_adagrad_step(adagrad_solution).ok
     assert lesson.check_adagrad_step(adagrad_in_place).ok
+    # an eps of 1e-8 outside the root, d2l's sqrt(s + 1e-6), float32, a loop returning lists
+    assert lesson.check_adagrad_step(lambda w, g, G, eta: (w - eta * g / (np.sqrt(G + g * g) + 1e-8), G + g * g)).ok
+    assert lesson.check_adagrad_step(lambda w, g, G, eta: (w - eta * g / np.sqrt(G + g * g + 1e-6), G + g * g)).ok
+    assert lesson.check_adagrad_step(
+        lambda w, g, G, eta: tuple(a.astype(np.float32) for a in adagrad_solution(w, g, G, eta))).ok
+
+    def loop(w, g, G, eta):
+        G_new = [G[i] + g[i] ** 2 for i in range(len(w))]
+        return [w[i] - eta * g[i] / G_new[i] ** 0.5 for i in range(len(w))], G_new
+
+    assert lesson.check_adagrad_step(loop).ok
+
+
+def test_adagrad_feedback_in_steps():
+    plain = lambda w, g, G, eta: (w - eta * g, G + g * g)  # noqa: E731
+    one, two, three = (repr(lesson.check_adagrad_step(plain, hint=h)) for h in (1, 2, 3))
+    assert "plain gradient descent" in one and "sqrt" not in one and "Solution" not in one
+    assert "Formula" in two and "sqrt(G_new)" in two and "Solution" not in two
+    assert "Solution" in three and "np.sqrt(G_new)" in three
 
 
 @pytest.mark.parametrize("fn, message", [
@@ -233,11 +253,12 @@ def test_check_adagrad_step_accepts_solutions():
     (lambda w, g, G, eta: (w - eta / np.sqrt(G) * g, G + g ** 2), "old sum"),
     (lambda w, g, G, eta: (w - eta / (G + g ** 2) * g, G + g ** 2), "square root"),
     (lambda w, g, G, eta: (w + eta / np.sqrt(G + g ** 2) * g, G + g ** 2), "uphill"),
-    (lambda w, g, G, eta: (w - eta / np.sqrt(G + g ** 2) * g, G + g), "G_new is"),
+    (lambda w, g, G, eta: (w - eta / np.sqrt(G + g ** 2) * g, G + g), "not of their squares"),
+    (lambda w, g, G, eta: (w - eta / np.sqrt(G + g ** 2) * g, G + 2 * g ** 2), "G_new: is"),
     (lambda w, g, G, eta: None, "forget"),
-    (lambda w, g, G, eta: w, "two things"),
+    (lambda w, g, G, eta: w, "2 things"),
     (lambda w, g, G, eta: 1 / 0, "ZeroDivisionError"),
-    (lambda w, g, G, eta: (w - 2 * eta / np.sqrt(G + g ** 2) * g, G + g ** 2), "w_new is"),
+    (lambda w, g, G, eta: (w - 2 * eta / np.sqrt(G + g ** 2) * g, G + g ** 2), "w_new: is"),
 ])
 def test_check_adagrad_step_explains_mistakes(fn, message):
     fb = lesson.check_adagrad_step(fn)
@@ -273,6 +294,10 @@ def rmsprop_eps_inside(w, g, E, eta, rho=0.9, eps=1e-8):
 def test_check_rmsprop_step_accepts_solutions():
     assert lesson.check_rmsprop_step(rmsprop_solution).ok
     assert lesson.check_rmsprop_step(rmsprop_eps_inside).ok
+    assert lesson.check_rmsprop_step(
+        lambda w, g, E, eta, rho=0.9, eps=1e-8: rmsprop_solution(w, g, E, eta, rho, 1e-6)).ok
+    assert lesson.check_rmsprop_step(lambda w, g, E, eta, rho=0.9, eps=1e-8: tuple(
+        a.astype(np.float32) for a in rmsprop_solution(w, g, E, eta, rho, eps))).ok
 
 
 @pytest.mark.parametrize("fn, message", [
@@ -291,3 +316,74 @@ def test_check_rmsprop_step_explains_mistakes(fn, message):
     fb = lesson.check_rmsprop_step(fn)
     assert not fb.ok
     assert message in repr(fb), repr(fb)
+
+
+# --- the turned surface: Adagrad's limit ----------------------------------------------------------
+
+def test_rotated_surface_is_the_same_problem_turned():
+    assert lesson.rotated_surface(*lesson.ROTATED_START) == pytest.approx(lesson.surface(*lesson.START))
+    w = np.array([0.7, -1.3])
+    eps = 1e-6
+    numeric = [(lesson.rotated_surface(*(w + eps * e)) - lesson.rotated_surface(*(w - eps * e))) / (2 * eps)
+               for e in np.eye(2)]
+    np.testing.assert_allclose(lesson.rotated_gradient(w), numeric, rtol=1e-6)
+
+
+@pytest.mark.parametrize("steps", [30, 40, 60])
+def test_adagrad_wins_on_the_aligned_surface_and_loses_on_the_turned_one(steps):
+    _, sgd_aligned, _ = lesson.best_rate("SGD", lesson.SGD_RATES, rotated=False, steps=steps)
+    _, ada_aligned, _ = lesson.best_rate("Adagrad", lesson.ADAGRAD_RATES, rotated=False, steps=steps)
+    _, sgd_turned, _ = lesson.best_rate("SGD", lesson.SGD_RATES, rotated=True, steps=steps)
+    _, ada_turned, _ = lesson.best_rate("Adagrad", lesson.ADAGRAD_RATES, rotated=True, steps=steps)
+    assert ada_aligned < 0.1 * sgd_aligned
+    assert ada_turned > 1.5 * sgd_turned
+    assert sgd_turned == pytest.approx(sgd_aligned, rel=1e-6)  # SGD does not see the rotation
+
+
+def test_every_control_of_the_rates_widget_changes_the_picture():
+    w = lesson.rates_widget()
+    w.update()
+    first = bytes(w.image.value)
+    w.controls["log_memory"].value = 2.75   # Adam's memory from 1000 to about 560 steps
+    assert bytes(w.image.value) != first
+    second = bytes(w.image.value)
+    w.controls["rho"].value = 0.8
+    assert bytes(w.image.value) != second
+
+
+def test_surface_widget_turns_the_surface():
+    w = lesson.surface_widget()
+    first = bytes(w.image.value)
+    w.controls["turned"].value = "turned by 45°"
+    assert bytes(w.image.value) != first
+    assert "C = " in w.text.value
+
+
+# --- the comparison on digits ---------------------------------------------------------------------
+
+def test_saved_sweep_chose_on_validation_and_inside_the_grid():
+    full = lesson.load_full()
+    assert full is not None and set(full["chosen"]) == set(lesson.RATE_GRID)
+    assert full["chosen"] == lesson.chosen_rates(full["sweep"])
+    for name, lr in full["chosen"].items():
+        grid = lesson.RATE_GRID[name]
+        assert grid[0] < lr < grid[-1], (name, lr)   # not at an edge of its grid
+        assert len(full["sweep"][name][repr(lr)]["val_cost"]) >= 5
+
+
+def test_three_way_split_is_disjoint():
+    X_train, y_train, X_val, y_val, X_test, y_test = lesson.mnist_splits()
+    assert (len(X_train), len(X_val), len(X_test)) == (3000, 1000, 1000)
+    rows = {x.tobytes() for x in X_test}
+    assert not any(x.tobytes() in rows for x in X_val[:200])
+    assert not any(x.tobytes() in rows for x in X_train[:200])
+
+
+def test_adam_beats_sgd_on_test_for_other_seeds():
+    """The notebook's conclusion (adaptive beats SGD at the chosen rates) on seeds it does not use."""
+    full = lesson.load_full()
+    X_train, y_train, _, _, X_test, y_test = lesson.mnist_splits()
+    acc = {name: [lesson.train_once(name, full["chosen"][name], X_train, y_train, X_test, y_test, seed,
+                                    **lesson.MNIST_SETTINGS)[1]["accuracy"] for seed in (10, 11, 12, 13, 14)]
+           for name in ("SGD", "Adam")}
+    assert np.mean(acc["Adam"]) > np.mean(acc["SGD"]) + 0.015

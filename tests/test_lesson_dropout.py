@@ -225,38 +225,68 @@ def dropout_forward_solution(A, mask, p, train):
     return A * mask if train else A * (1 - p)
 
 
+def dropout_forward_loop(A, mask, p, train):
+    return [[A[i][j] * (mask[i][j] if train else 1 - p) for j in range(len(A[0]))] for i in range(len(A))]
+
+
+def own_mask(A, mask, p, train):
+    if not train:
+        return A * (1 - p)
+    return A * (np.random.default_rng(0).random(A.shape) >= p)
+
+
 @pytest.mark.parametrize("wrong, message", [
-    (lambda A, mask, p, train: A, "returned A unchanged: in training"),
+    (lambda A, mask, p, train: A, "no dropout in training"),
     (lambda A, mask, p, train: A * mask / (1 - p) if train else A, "inverted form"),
-    (lambda A, mask, p, train: A * mask if train else A * p, "multiplied by p"),
-    (lambda A, mask, p, train: A * mask if train else A, "at test the slides multiply by (1 - p)"),
-    (lambda A, mask, p, train: A * mask if train else A * mask * (1 - p), "still applies the mask"),
+    (lambda A, mask, p, train: A * mask if train else A * p, "scaling by p"),
+    (lambda A, mask, p, train: A * mask if train else A, "no scaling at test"),
+    (lambda A, mask, p, train: A * mask if train else A * mask * (1 - p), "mask applied at test"),
+    (own_mask, "new random mask"),
+    (lambda A, mask, p, train: A * mask[0] if train else A * (1 - p), "one row of the mask"),
+    (lambda A, mask, p, train: A * mask.T[:, :, None] if train else A * (1 - p), "another shape"),
     (lambda A, mask, p, train: None, "returned None"),
-    (lambda A, mask, p, train: A[0], "has shape"),
     (lambda A, mask, p, train: 1 / 0, "raised ZeroDivisionError"),
 ])
 def test_check_dropout_forward(wrong, message):
-    assert dropout.check_dropout_forward(dropout_forward_solution).ok
     result = dropout.check_dropout_forward(wrong)
     assert not result.ok
-    assert message in repr(result)
-    assert "Hint" in repr(result)
+    assert message in repr(result), repr(result)
+    assert "Nudge" in repr(result) and "Solution" not in repr(result)
+
+
+def test_check_dropout_forward_accepts_every_correct_form():
+    assert dropout.check_dropout_forward(dropout_forward_solution).ok
+    assert dropout.check_dropout_forward(dropout_forward_loop).ok
+    assert dropout.check_dropout_forward(
+        lambda A, mask, p, train: (A * mask if train else A * (1 - p)).astype(np.float32)).ok
+    assert dropout.check_dropout_forward(lambda A, mask, p, train: np.where(mask > 0, A, 0) if train else A - p * A).ok
+
+
+def test_check_dropout_forward_hints_in_steps():
+    wrong = lambda A, mask, p, train: A  # noqa: E731
+    one, two, three = (repr(dropout.check_dropout_forward(wrong, hint=h)) for h in (1, 2, 3))
+    assert "(1 - p)" not in one and "Formula" in two and "Solution" in three and "return A * mask" in three
 
 
 @pytest.mark.parametrize("wrong, message", [
-    (lambda W, p: W, "returned W unchanged"),
+    (lambda W, p: W, "weights as trained"),
     (lambda W, p: p * W, "p is the rate of dropping"),
     (lambda W, p: W / (1 - p), "inverted form"),
     (lambda W, p: np.zeros_like(W), "expected"),
-    (lambda W, p: W.T, "has shape"),
+    (lambda W, p: (1 - p) * W.T, "has shape"),
     (lambda W, p: W.undefined, "raised AttributeError"),
 ])
 def test_check_test_weights(wrong, message):
-    assert dropout.check_test_weights(lambda W, p: (1 - p) * W).ok
-    assert dropout.check_test_weights(lambda W, p: W - p * W).ok
     result = dropout.check_test_weights(wrong)
     assert not result.ok
-    assert message in repr(result)
+    assert message in repr(result), repr(result)
+
+
+def test_check_test_weights_accepts_every_correct_form():
+    assert dropout.check_test_weights(lambda W, p: (1 - p) * W).ok
+    assert dropout.check_test_weights(lambda W, p: W - p * W).ok
+    assert dropout.check_test_weights(lambda W, p: ((1 - p) * W).astype(np.float32)).ok
+    assert dropout.check_test_weights(lambda W, p: [[(1 - p) * w for w in row] for row in W]).ok
 
 
 def ensemble_solution(W1, b1, W2, b2, x, p):
@@ -264,32 +294,103 @@ def ensemble_solution(W1, b1, W2, b2, x, p):
     total = 0.0
     for m in itertools.product([0, 1], repeat=len(h)):
         m = np.array(m)
-        total = total + np.prod(np.where(m == 1, 1 - p, p)) * (W2 @ (m * h) + b2)
+        total = total + np.prod(np.where(m == 1, 1 - p, p)) * nn.sigmoid(W2 @ (m * h) + b2)
     return total
+
+
+def ensemble_vectorised(W1, b1, W2, b2, x, p):
+    M = np.array(list(itertools.product([0, 1], repeat=len(b1))))
+    P = np.prod(np.where(M == 1, 1 - p, p), axis=1)
+    return P @ (1 / (1 + np.exp(-((M * (W1 @ x + b1)) @ W2.T + b2))))
 
 
 def unweighted_mean(W1, b1, W2, b2, x, p):
     h = W1 @ x + b1
-    return np.mean([W2 @ (np.array(m) * h) + b2 for m in itertools.product([0, 1], repeat=len(h))], axis=0)
+    return np.mean([nn.sigmoid(W2 @ (np.array(m) * h) + b2) for m in itertools.product([0, 1], repeat=len(h))],
+                   axis=0)
 
 
 @pytest.mark.parametrize("wrong, message", [
+    (lambda W1, b1, W2, b2, x, p: nn.sigmoid(((1 - p) * W2) @ (W1 @ x + b1) + b2), "the scaled network"),
     (unweighted_mean, "plain mean over the masks"),
-    (lambda W1, b1, W2, b2, x, p: W2 @ (W1 @ x + b1) + b2, "full network without dropout"),
-    (lambda W1, b1, W2, b2, x, p: ((1 - p) * W2) @ (W1 @ x + b1), "missing the output bias"),
+    (lambda W1, b1, W2, b2, x, p: nn.sigmoid(W2 @ (W1 @ x + b1) + b2), "full network without dropout"),
+    (lambda W1, b1, W2, b2, x, p: ensemble_solution(W1, b1, W2, 0 * b2, x, p), "without the output bias"),
     (lambda W1, b1, W2, b2, x, p: None, "returned None"),
     (lambda W1, b1, W2, b2, x, p: W1 @ W2, "raised ValueError"),
 ])
 def test_check_ensemble_average(wrong, message):
-    assert dropout.check_ensemble_average(ensemble_solution).ok
-    # the one-line shortcut of section 5 is a right answer too
-    assert dropout.check_ensemble_average(lambda W1, b1, W2, b2, x, p: ((1 - p) * W2) @ (W1 @ x + b1) + b2).ok
     result = dropout.check_ensemble_average(wrong)
     assert not result.ok
-    assert message in repr(result)
+    assert message in repr(result), repr(result)
 
 
-def test_unweighted_mean_is_right_only_at_one_half():
-    # the checker's p = 0.5 case accepts it; p = 0.3 must not
+def test_check_ensemble_average_accepts_enumerations():
+    assert dropout.check_ensemble_average(ensemble_solution).ok
+    assert dropout.check_ensemble_average(ensemble_vectorised).ok
+    assert dropout.check_ensemble_average(
+        lambda *args: [float(v) for v in ensemble_solution(*args)]).ok
+
+
+def test_unweighted_mean_is_caught_at_p_other_than_one_half():
     result = dropout.check_ensemble_average(unweighted_mean)
-    assert "p=0.3" in repr(result) and "p=0.5" not in repr(result)
+    assert "p = 0.3" in repr(result)
+
+
+# --- thinned_outputs uses Dropout's public attributes only ----------------------------------------
+
+@pytest.mark.parametrize("scaling", ["slides", "inverted"])
+def test_thinned_outputs_leaves_the_dropout_layers_alone(scaling):
+    net = dropout.small_network("sigmoid", 0.3, sizes=(3, 4, 1))
+    for layer in net.layers:
+        if isinstance(layer, nn.Dropout):
+            layer.scaling = scaling
+    drops = [layer for layer in net.layers if isinstance(layer, nn.Dropout)]
+    X = np.random.default_rng(1).normal(size=(2, 3))
+    prob, Y = dropout.thinned_outputs(net, X)
+    assert all(d.mask is None for d in drops)   # no mask drawn, none set
+    assert Y.shape == (2, 16, 1) and prob.sum() == pytest.approx(1.0)
+    # the all-kept mask is the network with every unit at its training factor
+    full = np.ones((1, 4)) * (drops[0].test_factor / (1 - drops[0].p))
+    h = net.layers[0].forward(X)
+    h = net.layers[1].forward(h) * full
+    want = h
+    for layer in net.layers[3:]:
+        want = layer.forward(want)
+    np.testing.assert_allclose(Y[:, -1], want)
+
+
+# --- the conclusions of sections 4 and 6, on seeds the notebook does not use ----------------------
+
+def test_inverted_form_needs_a_learning_rate_times_one_minus_p_squared():
+    from dltutor import optim, train
+    X, X_test, y, y_test = dropout.small_mnist()
+    lr, q = dropout.EXPERIMENT["lr"], 0.8
+    acc = {}
+    for key, scaling, rate in (("slides", "slides", lr), ("inverted", "inverted", lr),
+                               ("inverted_scaled", "inverted", lr * (1 - q) ** 2)):
+        acc[key] = []
+        for seed in (10, 11, 12):
+            net = dropout.overfitting_net(q, seed=seed, scaling=scaling)
+            opt = optim.SGD(net, lr=rate, momentum=dropout.EXPERIMENT["momentum"])
+            train.fit(net, X, y, optimizer=opt, epochs=10, batch_size=25, seed=seed, verbose=False,
+                      evaluate_train=False)
+            acc[key].append(train.evaluate(net, X_test, y_test)["accuracy"])
+    assert np.mean(acc["inverted"]) < np.mean(acc["slides"]) - 0.2          # collapses at the same rate
+    assert np.mean(acc["inverted_scaled"]) > np.mean(acc["inverted"]) + 0.2  # recovers at lr (1 - p)^2
+    assert abs(np.mean(acc["inverted_scaled"]) - np.mean(acc["slides"])) < 0.1
+
+
+def test_saved_full_experiment_chose_p_on_validation():
+    full = dropout.load_full()
+    assert full is not None and len(full["settings"]["seeds"]) >= 5
+    val = {float(p): np.mean(r["val_accuracy"]) for p, r in full["results"].items()}
+    assert full["chosen_p"] == max(val, key=val.get)
+    assert all(len(r["test_accuracy"]) == len(full["settings"]["seeds"]) for r in full["results"].values())
+
+
+def test_three_splits_are_disjoint_and_stratified():
+    (X_tr, y_tr), (X_va, y_va), (X_te, y_te) = dropout.three_splits()
+    assert (len(X_tr), len(X_va), len(X_te)) == (1000, 1000, 1000)
+    assert np.all(np.bincount(y_tr) == 100)
+    test_rows = {x.tobytes() for x in X_te}
+    assert not any(x.tobytes() in test_rows for x in X_tr) and not any(x.tobytes() in test_rows for x in X_va)
