@@ -6,7 +6,7 @@ sequence (`learning_rates`), and on the MNIST subset (`train_once`).
 
 The learning rates of the MNIST comparison are chosen on a validation split by a sweep that runs
 from the command line and writes its results, with its settings, to
-data/results/adaptive_lr_full.json (about a minute on one thread):
+dltutor/datafiles/results/adaptive_lr_full.json (about a minute on one thread):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.adaptive_lr --full
 """
@@ -326,7 +326,8 @@ MNIST_SETTINGS = {"epochs": 5, "batch_size": 200, "n_hidden": 100}
 RATE_GRID = {"SGD": [0.3, 1.0, 3.0, 10.0], "Adagrad": [0.01, 0.03, 0.1, 0.3],
              "RMSprop": [0.003, 0.01, 0.03, 0.1], "Adam": [0.001, 0.003, 0.01, 0.03, 0.1]}
 SWEEP_SEEDS = (0, 1, 2, 3, 4)
-RESULTS = pathlib.Path(__file__).resolve().parents[2] / "data" / "results" / "adaptive_lr_full.json"
+# Inside the package (dltutor/datafiles/results/), or in DLTUTOR_DATA/results/ when that is set.
+RESULTS = pathlib.Path(str(data.data_file("results/adaptive_lr_full.json")))
 
 
 def train_once(optimizer, lr, X, y, X_eval, y_eval, seed, epochs=5, batch_size=200, n_hidden=100):

@@ -5,7 +5,7 @@ the exercise checkers.
     from dltutor.lessons import dropout
 
 The experiment where dropout helps (1,000 training digits, 5 seeds, p chosen on validation)
-runs from the command line and saves its results to data/results/dropout_full.json:
+runs from the command line and saves its results to dltutor/datafiles/results/dropout_full.json:
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.dropout --full
 """
@@ -530,14 +530,15 @@ def check_ensemble_average(fn, hint=1):
 #
 #     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.dropout --full
 #
-# writes data/results/dropout_full.json: for every dropout rate and seed, the validation and
+# writes dltutor/datafiles/results/dropout_full.json: for every dropout rate and seed, the validation and
 # test accuracy of a 784-256-256-10 ReLU network on 1,000 training digits, inverted dropout p
 # after each hidden layer and 0.2 on the input (none at all when p = 0). p is chosen on validation.
 # =============================================================================================
 
 FULL = {"n_train": 1000, "n_val": 1000, "n_test": 1000, "hidden": 256, "epochs": 20, "batch_size": 25,
         "lr": 0.01, "momentum": 0.9, "input_p": 0.2, "rates": [0.0, 0.2, 0.5], "seeds": [0, 1, 2, 3, 4]}
-FULL_RESULTS = pathlib.Path(__file__).resolve().parents[2] / "data" / "results" / "dropout_full.json"
+# Inside the package (dltutor/datafiles/results/), or in DLTUTOR_DATA/results/ when that is set.
+FULL_RESULTS = pathlib.Path(str(data.data_file("results/dropout_full.json")))
 
 
 def three_splits(n_train=1000, n_val=1000, n_test=1000, seed=0):
