@@ -59,7 +59,17 @@ def softmax_widget():
 # ---------------------------------------------------------------------------------------------
 # Exercise checks: each is a table of cases and typical mistakes (see dltutor.exercises)
 # ---------------------------------------------------------------------------------------------
-from ..exercises import Case, Exercise, Mistake  # noqa: E402
+from ..exercises import Case, Mistake  # noqa: E402
+from ..exercises import Exercise as _Exercise  # noqa: E402
+
+
+class Exercise(_Exercise):
+    """An exercises.Exercise that runs the learner's code with numpy's floating-point warnings
+    silenced: an overflow is reported in the feedback, not as a warning above it."""
+
+    def __call__(self, answer, hint=1):
+        with np.errstate(all="ignore"):
+            return super().__call__(answer, hint)
 
 
 def _reference_softmax(z):
