@@ -58,7 +58,7 @@ def digit_as_vector(image, label=None):
     ax_vec.set(title="The same image as one vector x = (x_1, ..., x_784): row 1, then row 2, ...",
                xlabel="position i in the vector (dotted lines: every 4th image row starts)",
                ylabel="x_i", xlim=(0, 785), ylim=(-0.15, 1.3), yticks=[0, 1])
-    ax_vec.legend(loc="upper left", ncols=2, fontsize=8)
+    ax_vec.legend(loc="upper left", ncols=2, fontsize=10)
     return fig
 
 
@@ -73,10 +73,26 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
     values: per layer (input first), the numbers written in the circles (e.g. each layer's output).
     highlight: ("W", l, j, k) or ("b", l, j) (l counts layers from 1) to mark one parameter.
     """
-    import matplotlib as mpl
-    import matplotlib.patches as mpatches
     sizes = list(sizes)
-    columns = []  # per layer: list of (neuron index, or None for the ellipsis; height y)
+    columns = _node_columns(sizes, max_nodes)
+    x_gap = 2.4 if weights is not None else 1.8
+    for l in range(len(sizes) - 1):  # lines first, so the circles sit on top of them
+        W = None if weights is None else np.asarray(weights[l])
+        _draw_edges(ax, columns[l], columns[l + 1], l, x_gap, W, highlight)
+    for l, column in enumerate(columns):
+        for j, y in column:
+            _draw_node(ax, l, j, y, l * x_gap, len(columns), values, biases, input_labels, output_labels,
+                       highlight)
+    _frame(ax, sizes, columns, x_gap, max_nodes, layer_names, input_labels, output_labels, title)
+    return ax
+
+
+_RADIUS = 0.28
+
+
+def _node_columns(sizes, max_nodes):
+    """Per layer: a list of (neuron index, or None for the ellipsis; height y)."""
+    columns = []
     for s in sizes:
         if s <= max_nodes:
             idx = list(range(s))
@@ -85,71 +101,89 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
             idx = list(range(head)) + [None] + list(range(s - (max_nodes - 1 - head), s))
         columns.append(idx)
     dy = 1.8 if max(len(idx) for idx in columns) <= 3 else 1.0  # small networks get room for labels
-    columns = [list(zip(idx, dy * ((len(idx) - 1) / 2 - np.arange(len(idx))))) for idx in columns]
-    x_gap = 2.4 if weights is not None else 1.8
-    radius = 0.28
+    return [list(zip(idx, dy * ((len(idx) - 1) / 2 - np.arange(len(idx))))) for idx in columns]
 
-    # Lines first, so the circles sit on top of them.
-    for l in range(len(sizes) - 1):
-        W = None if weights is None else np.asarray(weights[l])
-        for k, yk in columns[l]:
-            for j, yj in columns[l + 1]:
-                if k is None or j is None:
-                    continue
-                x0, x1 = l * x_gap, (l + 1) * x_gap
-                lw, ls = 0.6, "-"
-                if W is not None:
-                    w = W[j, k]
-                    lw = 0.6 + 1.2 * min(abs(w), 4) / 2
-                    ls = "-" if w >= 0 else "--"
-                hot = highlight is not None and highlight[0] == "W" and highlight[1:] == (l + 1, j, k)
-                ax.plot([x0 + radius, x1 - radius], [yk, yj], color=plot.COLORS[3] if hot else "0.45",
-                        linewidth=lw * (2 if hot else 1), linestyle=ls, zorder=1)
-                if W is not None:
-                    t = 0.27  # label near the line's start, as the slides do
-                    ax.text(x0 + radius + t * (x1 - x0 - 2 * radius), yk + t * (yj - yk), f"{W[j, k]:g}",
-                            ha="center", va="center", fontsize=8, zorder=3,
-                            fontweight="bold" if hot else "normal",
-                            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=plot.COLORS[3] if hot else "none"))
 
-    for l, column in enumerate(columns):
-        x = l * x_gap
-        for j, y in column:
-            if j is None:
-                ax.text(x, y, "\u22ee", ha="center", va="center", fontsize=16)
-                continue
-            v = None if values is None or values[l] is None else float(np.asarray(values[l])[j])
-            face = "white"
-            text_color = "black"
-            if v is not None and l > 0:  # shade outputs of sigmoid neurons (0..1)
-                face = mpl.colormaps[plot.CMAP](np.clip(v, 0, 1))
-                text_color = "white" if v < 0.55 else "black"
-            circle_kw = dict(radius=radius, facecolor=face, edgecolor="black", linewidth=1, zorder=2)
-            if l == 0:
-                circle_kw.update(facecolor="0.92")
-            ax.add_patch(mpatches.Circle((x, y), **circle_kw))
-            if v is not None:
-                ax.text(x, y, f"{v:.2f}" if l > 0 else f"{v:g}", ha="center", va="center", fontsize=8,
-                        color=text_color, zorder=4)
-            if l == 0 and input_labels is not None:
-                ax.text(x - radius - 0.1, y, input_labels[j], ha="right", va="center", fontsize=9)
-            if l == len(columns) - 1 and output_labels is not None:
-                ax.text(x + radius + 0.1, y, output_labels[j], ha="left", va="center", fontsize=9)
-            if biases is not None and l > 0:
-                hot = highlight is not None and highlight[0] == "b" and highlight[1:] == (l, j)
-                ax.text(x, y - radius - 0.08, f"b={np.asarray(biases[l - 1])[j]:g}", ha="center", va="top",
-                        fontsize=7.5, color=plot.COLORS[3] if hot else "0.25",
-                        fontweight="bold" if hot else "normal")
-    bottom = min(y for column in columns for _, y in column) - radius - 0.45
+def _is_hot(highlight, kind, *where):
+    return highlight is not None and highlight[0] == kind and tuple(highlight[1:]) == where
+
+
+def _draw_edges(ax, left, right, l, x_gap, W, highlight):
+    """The lines from layer l's neurons (left) to layer l+1's (right), with their weights."""
+    x0, x1 = l * x_gap, (l + 1) * x_gap
+    for k, yk in left:
+        for j, yj in right:
+            if k is not None and j is not None:
+                _draw_edge(ax, x0, x1, yk, yj, None if W is None else W[j, k],
+                           _is_hot(highlight, "W", l + 1, j, k))
+
+
+def _draw_edge(ax, x0, x1, yk, yj, w, hot):
+    lw, ls = 0.6, "-"
+    if w is not None:
+        lw, ls = 0.6 + 1.2 * min(abs(w), 4) / 2, ("-" if w >= 0 else "--")
+    ax.plot([x0 + _RADIUS, x1 - _RADIUS], [yk, yj], color=plot.COLORS[3] if hot else "0.45",
+            linewidth=lw * (2 if hot else 1), linestyle=ls, zorder=1)
+    if w is not None:
+        t = 0.27  # label near the line's start, as the slides do
+        ax.text(x0 + _RADIUS + t * (x1 - x0 - 2 * _RADIUS), yk + t * (yj - yk), f"{w:g}",
+                ha="center", va="center", fontsize=10, zorder=3, fontweight="bold" if hot else "normal",
+                bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=plot.COLORS[3] if hot else "none"))
+
+
+def _draw_node(ax, l, j, y, x, n_layers, values, biases, input_labels, output_labels, highlight):
+    """One circle (or the ellipsis), its value, its label and its bias."""
+    import matplotlib.patches as mpatches
+    if j is None:
+        ax.text(x, y, "\u22ee", ha="center", va="center", fontsize=16)
+        return
+    v = None if values is None or values[l] is None else float(np.asarray(values[l])[j])
+    face, text_color = _node_colors(v, l)
+    ax.add_patch(mpatches.Circle((x, y), radius=_RADIUS, facecolor=face, edgecolor="black", linewidth=1,
+                                 zorder=2))
+    if v is not None:
+        ax.text(x, y, f"{v:.2f}" if l > 0 else f"{v:g}", ha="center", va="center", fontsize=10,
+                color=text_color, zorder=4)
+    _node_labels(ax, l, j, y, x, n_layers, input_labels, output_labels)
+    if biases is not None and l > 0:
+        hot = _is_hot(highlight, "b", l, j)
+        ax.text(x, y - _RADIUS - 0.08, f"b={np.asarray(biases[l - 1])[j]:g}", ha="center", va="top",
+                fontsize=10, color=plot.COLORS[3] if hot else "0.25", fontweight="bold" if hot else "normal")
+
+
+def _node_labels(ax, l, j, y, x, n_layers, input_labels, output_labels):
+    """x_1 ... left of the inputs, y_1 ... right of the outputs."""
+    if l == 0 and input_labels is not None:
+        ax.text(x - _RADIUS - 0.1, y, input_labels[j], ha="right", va="center", fontsize=10)
+    if l == n_layers - 1 and output_labels is not None:
+        ax.text(x + _RADIUS + 0.1, y, output_labels[j], ha="left", va="center", fontsize=10)
+
+
+def _node_colors(v, l):
+    """Inputs grey; outputs of sigmoid neurons (0..1) shaded by their value."""
+    import matplotlib as mpl
+    if l == 0:
+        return "0.92", "black"
+    if v is None:
+        return "white", "black"
+    return mpl.colormaps[plot.CMAP](np.clip(v, 0, 1)), ("white" if v < 0.55 else "black")
+
+
+def _layer_names(sizes, max_nodes, layer_names):
+    """'input layer', 'layer 1 (hidden)', ..., with the size of a layer drawn in part."""
     if layer_names is None:
         L = len(sizes) - 1
         layer_names = ["input\nlayer"] + [f"layer {l}\n(hidden)" for l in range(1, L)] + [f"layer {L}\n(output)"]
-    for l, name in enumerate(layer_names):
-        extra = f"\n{sizes[l]} neurons" if sizes[l] > max_nodes else ""
-        if l == 0 and sizes[0] > max_nodes:
-            extra = f"\n{sizes[0]} inputs"
-        ax.text(l * x_gap, bottom, name + extra, ha="center", va="top", fontsize=9)
-    top = max(y for column in columns for _, y in column) + radius + 0.2
+    what = ["inputs"] + ["neurons"] * (len(sizes) - 1)
+    return [name + (f"\n{n} {w}" if n > max_nodes else "") for name, n, w in zip(layer_names, sizes, what)]
+
+
+def _frame(ax, sizes, columns, x_gap, max_nodes, layer_names, input_labels, output_labels, title):
+    """Layer names under the columns, the limits, no axes."""
+    bottom = min(y for column in columns for _, y in column) - _RADIUS - 0.45
+    for l, name in enumerate(_layer_names(sizes, max_nodes, layer_names)):
+        ax.text(l * x_gap, bottom, name, ha="center", va="top", fontsize=10)
+    top = max(y for column in columns for _, y in column) + _RADIUS + 0.2
     left = -0.8 - (0.9 if input_labels is not None else 0)
     right = (len(sizes) - 1) * x_gap + 0.8 + (1.2 if output_labels is not None else 0)
     ax.set_xlim(left, right)
@@ -158,7 +192,6 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
     ax.axis("off")
     if title:
         ax.set_title(title)
-    return ax
 
 
 def function_map(ax, net, output=0, lim=3.0, n=81, title=None):
@@ -211,7 +244,7 @@ def neuron_1d_widget():
             text += "The point where z = 0 is off the plot."
         ax.set(xlabel="input x", ylabel="output a", title="One neuron, one input", ylim=(-0.05, 1.05),
                xlim=(-6, 6))
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=10)
         return text
 
     return _widgets.Interactive(
@@ -240,7 +273,7 @@ def neuron_2d_widget():
                             arrowprops=dict(arrowstyle="->", color="white", linewidth=2))
         ax.plot([1], [-1], marker="X", color=plot.COLORS[1], markeredgecolor="black", markersize=10,
                 linestyle="none", label="x = (1, -1)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="lower left", fontsize=10)
         ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"a = sigma({_affine([(w1, 'x1'), (w2, 'x2')], b)})")
         ax.grid(False)
         a = sigma(w1 * 1 - w2 * 1 + b)
