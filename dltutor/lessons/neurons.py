@@ -8,13 +8,11 @@
 """
 import numpy as np
 
-from .. import data, exercises, plot, slides
+from .. import data, nn, plot, slides
 from .. import widgets as _widgets
 
 
-def sigma(z):
-    """The sigmoid 1 / (1 + e^-z), written so that it never overflows."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+sigma = nn.sigmoid  # the package's sigmoid: 1 / (1 + e^-z), never overflows
 
 
 def slides_forward(x, Ws=None, bs=None):
@@ -60,7 +58,7 @@ def digit_as_vector(image, label=None):
     ax_vec.set(title="The same image as one vector x = (x_1, ..., x_784): row 1, then row 2, ...",
                xlabel="position i in the vector (dotted lines: every 4th image row starts)",
                ylabel="x_i", xlim=(0, 785), ylim=(-0.15, 1.3), yticks=[0, 1])
-    ax_vec.legend(loc="upper left", ncols=2, fontsize=8)
+    ax_vec.legend(loc="upper left", ncols=2, fontsize=10)
     return fig
 
 
@@ -75,10 +73,26 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
     values: per layer (input first), the numbers written in the circles (e.g. each layer's output).
     highlight: ("W", l, j, k) or ("b", l, j) (l counts layers from 1) to mark one parameter.
     """
-    import matplotlib as mpl
-    import matplotlib.patches as mpatches
     sizes = list(sizes)
-    columns = []  # per layer: list of (neuron index, or None for the ellipsis; height y)
+    columns = _node_columns(sizes, max_nodes)
+    x_gap = 2.4 if weights is not None else 1.8
+    for l in range(len(sizes) - 1):  # lines first, so the circles sit on top of them
+        W = None if weights is None else np.asarray(weights[l])
+        _draw_edges(ax, columns[l], columns[l + 1], l, x_gap, W, highlight)
+    for l, column in enumerate(columns):
+        for j, y in column:
+            _draw_node(ax, l, j, y, l * x_gap, len(columns), values, biases, input_labels, output_labels,
+                       highlight)
+    _frame(ax, sizes, columns, x_gap, max_nodes, layer_names, input_labels, output_labels, title)
+    return ax
+
+
+_RADIUS = 0.28
+
+
+def _node_columns(sizes, max_nodes):
+    """Per layer: a list of (neuron index, or None for the ellipsis; height y)."""
+    columns = []
     for s in sizes:
         if s <= max_nodes:
             idx = list(range(s))
@@ -87,71 +101,89 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
             idx = list(range(head)) + [None] + list(range(s - (max_nodes - 1 - head), s))
         columns.append(idx)
     dy = 1.8 if max(len(idx) for idx in columns) <= 3 else 1.0  # small networks get room for labels
-    columns = [list(zip(idx, dy * ((len(idx) - 1) / 2 - np.arange(len(idx))))) for idx in columns]
-    x_gap = 2.4 if weights is not None else 1.8
-    radius = 0.28
+    return [list(zip(idx, dy * ((len(idx) - 1) / 2 - np.arange(len(idx))))) for idx in columns]
 
-    # Lines first, so the circles sit on top of them.
-    for l in range(len(sizes) - 1):
-        W = None if weights is None else np.asarray(weights[l])
-        for k, yk in columns[l]:
-            for j, yj in columns[l + 1]:
-                if k is None or j is None:
-                    continue
-                x0, x1 = l * x_gap, (l + 1) * x_gap
-                lw, ls = 0.6, "-"
-                if W is not None:
-                    w = W[j, k]
-                    lw = 0.6 + 1.2 * min(abs(w), 4) / 2
-                    ls = "-" if w >= 0 else "--"
-                hot = highlight is not None and highlight[0] == "W" and highlight[1:] == (l + 1, j, k)
-                ax.plot([x0 + radius, x1 - radius], [yk, yj], color=plot.COLORS[3] if hot else "0.45",
-                        linewidth=lw * (2 if hot else 1), linestyle=ls, zorder=1)
-                if W is not None:
-                    t = 0.27  # label near the line's start, as the slides do
-                    ax.text(x0 + radius + t * (x1 - x0 - 2 * radius), yk + t * (yj - yk), f"{W[j, k]:g}",
-                            ha="center", va="center", fontsize=8, zorder=3,
-                            fontweight="bold" if hot else "normal",
-                            bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=plot.COLORS[3] if hot else "none"))
 
-    for l, column in enumerate(columns):
-        x = l * x_gap
-        for j, y in column:
-            if j is None:
-                ax.text(x, y, "\u22ee", ha="center", va="center", fontsize=16)
-                continue
-            v = None if values is None or values[l] is None else float(np.asarray(values[l])[j])
-            face = "white"
-            text_color = "black"
-            if v is not None and l > 0:  # shade outputs of sigmoid neurons (0..1)
-                face = mpl.colormaps[plot.CMAP](np.clip(v, 0, 1))
-                text_color = "white" if v < 0.55 else "black"
-            circle_kw = dict(radius=radius, facecolor=face, edgecolor="black", linewidth=1, zorder=2)
-            if l == 0:
-                circle_kw.update(facecolor="0.92")
-            ax.add_patch(mpatches.Circle((x, y), **circle_kw))
-            if v is not None:
-                ax.text(x, y, f"{v:.2f}" if l > 0 else f"{v:g}", ha="center", va="center", fontsize=8,
-                        color=text_color, zorder=4)
-            if l == 0 and input_labels is not None:
-                ax.text(x - radius - 0.1, y, input_labels[j], ha="right", va="center", fontsize=9)
-            if l == len(columns) - 1 and output_labels is not None:
-                ax.text(x + radius + 0.1, y, output_labels[j], ha="left", va="center", fontsize=9)
-            if biases is not None and l > 0:
-                hot = highlight is not None and highlight[0] == "b" and highlight[1:] == (l, j)
-                ax.text(x, y - radius - 0.08, f"b={np.asarray(biases[l - 1])[j]:g}", ha="center", va="top",
-                        fontsize=7.5, color=plot.COLORS[3] if hot else "0.25",
-                        fontweight="bold" if hot else "normal")
-    bottom = min(y for column in columns for _, y in column) - radius - 0.45
+def _is_hot(highlight, kind, *where):
+    return highlight is not None and highlight[0] == kind and tuple(highlight[1:]) == where
+
+
+def _draw_edges(ax, left, right, l, x_gap, W, highlight):
+    """The lines from layer l's neurons (left) to layer l+1's (right), with their weights."""
+    x0, x1 = l * x_gap, (l + 1) * x_gap
+    for k, yk in left:
+        for j, yj in right:
+            if k is not None and j is not None:
+                _draw_edge(ax, x0, x1, yk, yj, None if W is None else W[j, k],
+                           _is_hot(highlight, "W", l + 1, j, k))
+
+
+def _draw_edge(ax, x0, x1, yk, yj, w, hot):
+    lw, ls = 0.6, "-"
+    if w is not None:
+        lw, ls = 0.6 + 1.2 * min(abs(w), 4) / 2, ("-" if w >= 0 else "--")
+    ax.plot([x0 + _RADIUS, x1 - _RADIUS], [yk, yj], color=plot.COLORS[3] if hot else "0.45",
+            linewidth=lw * (2 if hot else 1), linestyle=ls, zorder=1)
+    if w is not None:
+        t = 0.27  # label near the line's start, as the slides do
+        ax.text(x0 + _RADIUS + t * (x1 - x0 - 2 * _RADIUS), yk + t * (yj - yk), f"{w:g}",
+                ha="center", va="center", fontsize=10, zorder=3, fontweight="bold" if hot else "normal",
+                bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=plot.COLORS[3] if hot else "none"))
+
+
+def _draw_node(ax, l, j, y, x, n_layers, values, biases, input_labels, output_labels, highlight):
+    """One circle (or the ellipsis), its value, its label and its bias."""
+    import matplotlib.patches as mpatches
+    if j is None:
+        ax.text(x, y, "\u22ee", ha="center", va="center", fontsize=16)
+        return
+    v = None if values is None or values[l] is None else float(np.asarray(values[l])[j])
+    face, text_color = _node_colors(v, l)
+    ax.add_patch(mpatches.Circle((x, y), radius=_RADIUS, facecolor=face, edgecolor="black", linewidth=1,
+                                 zorder=2))
+    if v is not None:
+        ax.text(x, y, f"{v:.2f}" if l > 0 else f"{v:g}", ha="center", va="center", fontsize=10,
+                color=text_color, zorder=4)
+    _node_labels(ax, l, j, y, x, n_layers, input_labels, output_labels)
+    if biases is not None and l > 0:
+        hot = _is_hot(highlight, "b", l, j)
+        ax.text(x, y - _RADIUS - 0.08, f"b={np.asarray(biases[l - 1])[j]:g}", ha="center", va="top",
+                fontsize=10, color=plot.COLORS[3] if hot else "0.25", fontweight="bold" if hot else "normal")
+
+
+def _node_labels(ax, l, j, y, x, n_layers, input_labels, output_labels):
+    """x_1 ... left of the inputs, y_1 ... right of the outputs."""
+    if l == 0 and input_labels is not None:
+        ax.text(x - _RADIUS - 0.1, y, input_labels[j], ha="right", va="center", fontsize=10)
+    if l == n_layers - 1 and output_labels is not None:
+        ax.text(x + _RADIUS + 0.1, y, output_labels[j], ha="left", va="center", fontsize=10)
+
+
+def _node_colors(v, l):
+    """Inputs grey; outputs of sigmoid neurons (0..1) shaded by their value."""
+    import matplotlib as mpl
+    if l == 0:
+        return "0.92", "black"
+    if v is None:
+        return "white", "black"
+    return mpl.colormaps[plot.CMAP](np.clip(v, 0, 1)), ("white" if v < 0.55 else "black")
+
+
+def _layer_names(sizes, max_nodes, layer_names):
+    """'input layer', 'layer 1 (hidden)', ..., with the size of a layer drawn in part."""
     if layer_names is None:
         L = len(sizes) - 1
         layer_names = ["input\nlayer"] + [f"layer {l}\n(hidden)" for l in range(1, L)] + [f"layer {L}\n(output)"]
-    for l, name in enumerate(layer_names):
-        extra = f"\n{sizes[l]} neurons" if sizes[l] > max_nodes else ""
-        if l == 0 and sizes[0] > max_nodes:
-            extra = f"\n{sizes[0]} inputs"
-        ax.text(l * x_gap, bottom, name + extra, ha="center", va="top", fontsize=9)
-    top = max(y for column in columns for _, y in column) + radius + 0.2
+    what = ["inputs"] + ["neurons"] * (len(sizes) - 1)
+    return [name + (f"\n{n} {w}" if n > max_nodes else "") for name, n, w in zip(layer_names, sizes, what)]
+
+
+def _frame(ax, sizes, columns, x_gap, max_nodes, layer_names, input_labels, output_labels, title):
+    """Layer names under the columns, the limits, no axes."""
+    bottom = min(y for column in columns for _, y in column) - _RADIUS - 0.45
+    for l, name in enumerate(_layer_names(sizes, max_nodes, layer_names)):
+        ax.text(l * x_gap, bottom, name, ha="center", va="top", fontsize=10)
+    top = max(y for column in columns for _, y in column) + _RADIUS + 0.2
     left = -0.8 - (0.9 if input_labels is not None else 0)
     right = (len(sizes) - 1) * x_gap + 0.8 + (1.2 if output_labels is not None else 0)
     ax.set_xlim(left, right)
@@ -160,7 +192,6 @@ def draw_network(ax, sizes, *, weights=None, biases=None, values=None, layer_nam
     ax.axis("off")
     if title:
         ax.set_title(title)
-    return ax
 
 
 def function_map(ax, net, output=0, lim=3.0, n=81, title=None):
@@ -213,7 +244,7 @@ def neuron_1d_widget():
             text += "The point where z = 0 is off the plot."
         ax.set(xlabel="input x", ylabel="output a", title="One neuron, one input", ylim=(-0.05, 1.05),
                xlim=(-6, 6))
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=10)
         return text
 
     return _widgets.Interactive(
@@ -242,7 +273,7 @@ def neuron_2d_widget():
                             arrowprops=dict(arrowstyle="->", color="white", linewidth=2))
         ax.plot([1], [-1], marker="X", color=plot.COLORS[1], markeredgecolor="black", markersize=10,
                 linestyle="none", label="x = (1, -1)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="lower left", fontsize=10)
         ax.set(xlabel="$x_1$", ylabel="$x_2$", title=f"a = sigma({_affine([(w1, 'x1'), (w2, 'x2')], b)})")
         ax.grid(False)
         a = sigma(w1 * 1 - w2 * 1 + b)
@@ -274,6 +305,20 @@ def _slides_value(which):
     return float(slides.NETWORK["b"][which[1] - 1][which[2]])
 
 
+def saturation_text(x, Ws, bs, limit=4.0):
+    """Which neurons are saturated (|z| > limit: sigma is flat there, so a small change of their
+    z hardly changes their output), as one line for the network widget."""
+    a, flat = np.asarray(x, dtype=np.float64), []
+    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
+        z = W @ a + b
+        flat += [f"layer {l} neuron {j + 1} (z = {zj:.1f})" for j, zj in enumerate(z) if abs(zj) > limit]
+        a = sigma(z)
+    if not flat:
+        return f"No neuron is saturated (every |z| <= {limit:g})."
+    return (f"Saturated, |z| > {limit:g}, sigma is flat here: " + ", ".join(flat) +
+            ". Changing what feeds these neurons barely moves their outputs.")
+
+
 def network_widget():
     """The slides' network on a diagram: sliders for the input (x1, x2) and for any one parameter
     (pick it from the list); every neuron shows its output."""
@@ -299,7 +344,7 @@ def network_widget():
         y = outputs[-1]
         changed = "" if value == _slides_value(parameter) else \
             f"  (changed the marked parameter from {_slides_value(parameter):g} to {value:g})"
-        return f"f([{x1:g}, {x2:g}]) = [{y[0]:.2f}, {y[1]:.2f}]{changed}"
+        return f"f([{x1:g}, {x2:g}]) = [{y[0]:.2f}, {y[1]:.2f}]{changed}\n" + saturation_text([x1, x2], Ws, bs)
 
     widget = _widgets.Interactive(
         draw, figsize=(7.2, 3.6),
@@ -324,135 +369,120 @@ def network_widget():
 
 
 # ---------------------------------------------------------------------------------------------
-# Exercise checks
+# Exercise checks: each is a table of cases and typical mistakes (see dltutor.exercises)
 # ---------------------------------------------------------------------------------------------
-
-def _is_close(got, want):
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return got.shape == np.shape(want) and np.allclose(got, want, atol=1e-6)
+from ..exercises import Case, Mistake  # noqa: E402
+from ..exercises import Exercise as _Exercise  # noqa: E402
 
 
-def check_neuron(neuron):
-    """neuron(a, w, b) must return sigma(sum_k a_k w_k + b), one number."""
-    cases = [  # (a, w, b): the slides' first neuron, then neurons with 2, 3 and 1 inputs
-        ([1.0, -1.0], [1.0, -2.0], 1.0),
-        ([0.0, 0.0], [-1.0, 1.0], 0.0),
-        ([0.5, 2.0, -1.0], [0.2, -0.4, 1.5], -0.3),
-        ([2.0], [-3.0], 1.0),
-    ]
-    problems = []
-    for a, w, b in cases:
-        a_, w_ = np.array(a), np.array(w)
-        z = float(np.sum(a_ * w_) + b)
-        what = f"neuron(a={a}, w={w}, b={b})"
+class Exercise(_Exercise):
+    """An exercises.Exercise that runs the learner's code with numpy's floating-point warnings
+    silenced: an overflow is reported in the feedback, not as a warning above it."""
+
+    def __call__(self, answer, hint=1):
         with np.errstate(all="ignore"):
-            got, error = exercises.call(what, neuron, a_.copy(), w_.copy(), b)
-        if error:
-            problems.append(error)
-            break
-        if got is not None and np.size(got) != 1:
-            problems.append(f"{what} returned {np.size(got)} numbers (shape {np.shape(got)}); a neuron has "
-                            "one output: add the products up with np.sum")
-            break
-        if got is not None:
-            got = float(np.asarray(got, dtype=np.float64).reshape(-1)[0]) \
-                if np.asarray(got).dtype.kind in "biuf" else got
-        if _is_close(got, sigma(z)):
-            continue  # right
-        if _is_close(got, z):
-            problems.append(f"{what} returned z = {z:g}; the neuron's output is a = sigma(z) = {sigma(z):.4f}: "
-                            "apply the sigmoid at the end")
-            break
-        if _is_close(got, sigma(z - b)) and b != 0:
-            problems.append(f"{what} returned sigma(sum a_k w_k) = {sigma(z - b):.4f}: the bias b is missing")
-            break
-        problem = exercises.expect_close(what, got, sigma(z), atol=1e-6)
-        if problem:
-            problems.append(problem + f" (z = {z:g})")
-            break
-    return exercises.feedback(problems, hint="z = np.sum(a * w) + b, then a = 1 / (1 + np.exp(-z))",
-                              success="Correct: your neuron computes a = sigma(sum_k a_k w_k + b).")
+            return super().__call__(answer, hint)
 
 
-def check_layer(layer):
-    """layer(a, W, b) must return sigma(W @ a + b): the outputs of all the layer's neurons at once."""
-    rng = np.random.default_rng(1)
-    cases = [  # the slides' first layer on x = (1, -1), then a layer of 3 neurons with 2 inputs, 2 with 4
-        (np.array([1.0, -1.0]), slides.NETWORK["W"][0], slides.NETWORK["b"][0]),
-        (np.array([0.5, -2.0]), np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]), np.array([0.0, 1.0, -1.0])),
-        (rng.normal(size=4), rng.normal(size=(2, 4)), rng.normal(size=2)),
-    ]
-    problems = []
-    for a, W, b in cases:
-        want = sigma(W @ a + b)
-        what = f"layer(a, W, b) with W of shape {W.shape}"
-        with np.errstate(all="ignore"):
-            got, error = exercises.call(what, layer, a.copy(), W.copy(), b.copy())
-        if error:
-            problems.append(error + (" (W has shape (neurons, inputs): W @ a has one number a neuron)"
-                                     if "matmul" in error or "shapes" in error or "broadcast" in error else ""))
-            break
-        if _is_close(got, want):
-            continue  # right
-        if W.shape[0] == W.shape[1] and _is_close(got, sigma(W.T @ a + b)):
-            problems.append(f"{what} computed sigma(W.T @ a + b); row j of W holds the weights of neuron j, "
-                            "so use W @ a")
-            break
-        if _is_close(got, W @ a + b):
-            problems.append(f"{what} returned z = W a + b; apply the sigmoid: a = sigma(z)")
-            break
-        if _is_close(got, sigma(W @ a)):
-            problems.append(f"{what} forgot the biases b")
-            break
-        problem = exercises.expect_close(what, got, want, atol=1e-6)
-        if problem:
-            problems.append(problem)
-            break
-    return exercises.feedback(problems, hint="one line: 1 / (1 + np.exp(-(W @ a + b)))",
-                              success="Correct: one matrix product computes every neuron of the layer.")
+def _arrays(*values):
+    return [np.array(v, dtype=np.float64) for v in values]
 
 
-def check_network(network):
-    """network(x, Ws, bs) must apply a = sigma(W a + b) layer after layer and return the last a."""
-    rng = np.random.default_rng(2)
-    sizes = [3, 4, 5, 4, 2]
-    deep_Ws = [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-    deep_bs = [rng.normal(size=n_out) for n_out in sizes[1:]]
-    cases = [  # the slides' network on its two inputs and a new one, then a deeper, wider network
-        ("the slides' network at x = (1, -1)", np.array([1.0, -1.0]), slides.NETWORK["W"], slides.NETWORK["b"]),
-        ("the slides' network at x = (0, 0)", np.array([0.0, 0.0]), slides.NETWORK["W"], slides.NETWORK["b"]),
-        ("the slides' network at x = (-2, 3)", np.array([-2.0, 3.0]), slides.NETWORK["W"], slides.NETWORK["b"]),
-        ("a 3-4-5-4-2 network (4 layers)", rng.normal(size=3), deep_Ws, deep_bs),
-    ]
-    problems = []
-    for what, x, Ws, bs in cases:
-        outputs = slides_forward(x, Ws, bs)
-        want = outputs[-1]
-        with np.errstate(all="ignore"):
-            got, error = exercises.call(f"network on {what}", network, x.copy(), [W.copy() for W in Ws],
-                                        [b.copy() for b in bs])
-        if error:
-            problems.append(error)
-            break
-        if _is_close(got, want):
-            continue  # right
-        for i, a in enumerate(outputs[:-1], start=1):
-            if _is_close(got, a):
-                problems.append(f"on {what} you returned the output of layer {i}, not of the last layer "
-                                f"(layer {len(Ws)}): loop over all the layers")
-                break
-        else:
-            z_last = Ws[-1] @ (outputs[-2] if len(outputs) > 1 else x) + bs[-1]
-            if _is_close(got, z_last):
-                problems.append(f"on {what} you returned the last layer's z; apply sigma to it too")
-            else:
-                problem = exercises.expect_close(f"network on {what}", got, want, atol=1e-6)
-                if problem:
-                    problems.append(problem)
-        if problems:
-            break
-    return exercises.feedback(problems, hint="a = x; then for W, b in zip(Ws, bs): a = sigma(W @ a + b); return a",
-                              success="Correct: your loop computes y = sigma(W^L ... sigma(W^1 x + b^1) ... + b^L).")
+check_neuron = Exercise(
+    "neuron(a, w, b)",
+    reference=lambda a, w, b: sigma(np.sum(a * w) + b),
+    cases=[Case("a = (1, -1), w = (1, -2), b = 1 (the slides' neuron)", *_arrays([1.0, -1.0], [1.0, -2.0]), 1.0),
+           Case("a = (0, 0), w = (-1, 1), b = 0", *_arrays([0.0, 0.0], [-1.0, 1.0]), 0.0),
+           Case("a = (0.5, 2, -1), w = (0.2, -0.4, 1.5), b = -0.3",
+                *_arrays([0.5, 2.0, -1.0], [0.2, -0.4, 1.5]), -0.3),
+           Case("a = (2,), w = (-3,), b = 1", *_arrays([2.0], [-3.0]), 1.0)],
+    mistakes=[
+        Mistake("you returned z, the weighted sum, without the activation", like=lambda a, w, b: np.sum(a * w) + b,
+                nudge="a neuron's output is its activation function applied to z"),
+        Mistake("the bias is missing", like=lambda a, w, b: sigma(np.sum(a * w)),
+                nudge="z has one more term than the products"),
+        Mistake("the products were not added up: one number per input instead of one output",
+                like=lambda a, w, b: sigma(a * w + b), nudge="a neuron has ONE output"),
+        Mistake("the sign in the sigmoid is flipped: 1 / (1 + e^z) is sigma(-z)",
+                like=lambda a, w, b: sigma(-(np.sum(a * w) + b)), nudge="sigma(z) is near 1 for large z"),
+        Mistake("the bias was added to every product, so it counts K times",
+                like=lambda a, w, b: sigma(np.sum(a * w + b)), nudge="the bias is added once"),
+    ],
+    nudge="multiply each input by its weight, add up, add the bias, then apply sigma",
+    formula="z = sum_k a_k w_k + b,  a = sigma(z) = 1 / (1 + e^-z)",
+    solution="def neuron(a, w, b):\n    z = np.sum(a * w) + b      # or: a @ w + b\n    return sigma(z)",
+    success="Correct: your neuron computes a = sigma(sum_k a_k w_k + b).")
+
+
+_rng = np.random.default_rng(1)
+check_layer = Exercise(
+    "layer(a, W, b)",
+    reference=lambda a, W, b: sigma(W @ a + b),
+    cases=[Case("the slides' layer 1 at a = (1, -1)", np.array([1.0, -1.0]), slides.NETWORK["W"][0],
+                slides.NETWORK["b"][0]),
+           Case("the slides' layer 2 at a = (0.3, -0.7)", np.array([0.3, -0.7]), slides.NETWORK["W"][1],
+                np.array([0.5, -0.5])),
+           Case("3 neurons, 2 inputs (W of shape (3, 2))", np.array([0.5, -2.0]),
+                np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]), np.array([0.0, 1.0, -1.0])),
+           Case("2 neurons, 4 inputs (W of shape (2, 4))", _rng.normal(size=4), _rng.normal(size=(2, 4)),
+                _rng.normal(size=2))],
+    mistakes=[
+        Mistake("you used W.T (or a @ W): row j of W holds the weights of neuron j",
+                like=lambda a, W, b: sigma(W.T @ a + b), nudge="which index of W counts the neurons?"),
+        Mistake("you returned z = W a + b without the activation", like=lambda a, W, b: W @ a + b,
+                nudge="a layer's outputs are its neurons' activations"),
+        Mistake("the biases are missing", like=lambda a, W, b: sigma(W @ a),
+                nudge="every neuron adds its own bias"),
+        Mistake("you summed everything into one number: a layer has one output per neuron",
+                when=lambda got, case: np.size(got) == 1 and len(case.args[2]) > 1,
+                nudge="one output per row of W"),
+    ],
+    nudge="one matrix product gives every neuron's weighted sum; W has shape (neurons, inputs)",
+    formula="a' = sigma(W a + b)",
+    solution="def layer(a, W, b):\n    return sigma(W @ a + b)",
+    success="Correct: your layer gives every neuron's output, sigma(W a + b). "
+            "(The check compares results, not how you wrote it: a loop gives the same numbers.)")
+
+
+def _slides_case(x):
+    return Case(f"the slides' network at x = ({x[0]:g}, {x[1]:g})", np.array(x, dtype=np.float64),
+                slides.NETWORK["W"], slides.NETWORK["b"])
+
+
+_rng2 = np.random.default_rng(2)
+_SIZES = [3, 4, 5, 4, 2]
+_DEEP = Case("a 3-4-5-4-2 network (4 layers)", _rng2.normal(size=3),
+             [_rng2.normal(size=(o, i)) for i, o in zip(_SIZES[:-1], _SIZES[1:])],
+             [_rng2.normal(size=o) for o in _SIZES[1:]])
+
+
+def _an_earlier_layer(got, case):
+    x, Ws, bs = case.args
+    outputs = slides_forward(x, Ws, bs)[:-1]
+    return any(np.shape(got) == np.shape(a) and np.allclose(got, a, atol=1e-6) for a in outputs)
+
+
+def _last_z(x, Ws, bs):
+    outputs = slides_forward(x, Ws, bs)
+    before = outputs[-2] if len(outputs) > 1 else x
+    return Ws[-1] @ before + bs[-1]
+
+
+check_network = Exercise(
+    "network(x, Ws, bs)",
+    reference=lambda x, Ws, bs: slides_forward(x, Ws, bs)[-1],
+    cases=[_slides_case([1.0, -1.0]), _slides_case([0.0, 0.0]), _slides_case([-2.0, 3.0]), _DEEP],
+    mistakes=[
+        Mistake("you returned the output of an earlier layer, not of the last one",
+                when=_an_earlier_layer, nudge="every layer's output is the next layer's input, to the end"),
+        Mistake("you returned the last layer's z, without its sigma", like=_last_z,
+                nudge="the output layer is a sigmoid layer too"),
+        Mistake("you used W.T: row j of W holds the weights of neuron j",
+                like=lambda x, Ws, bs: slides_forward(x, [W.T for W in Ws], bs)[-1],
+                nudge="the same layer as in your turn 2"),
+    ],
+    nudge="start from a = x and apply the layer rule once per (W, b)",
+    formula="a^0 = x;  a^l = sigma(W^l a^(l-1) + b^l) for l = 1 ... L;  y = a^L",
+    solution="def network(x, Ws, bs):\n    a = x\n    for W, b in zip(Ws, bs):\n        a = sigma(W @ a + b)\n"
+             "    return a",
+    success="Correct: your loop computes y = sigma(W^L ... sigma(W^1 x + b^1) ... + b^L).")
