@@ -188,6 +188,7 @@ class Playground(W.VBox):
         self.steps = 0
         self.rng = np.random.default_rng(self.seed + 7)
         self.history = {"step": [], "train": [], "test": []}
+        self._background = None
         self._record()
         self.draw()
 
@@ -262,31 +263,53 @@ class Playground(W.VBox):
                     border = max(abs(dr), abs(dc)) == 2
                     rgb[rows + dr, cols + dc] = edge if border else np.where(y[:, None] == 1, ORANGE, BLUE)
         self.surface.value = _png(rgb)
-        h = self.history
-        self._train_line.set_data(h["step"], h["train"])
-        self._test_line.set_data(h["step"], h["test"])
-        self._ax.set_xlim(0, max(1, h["step"][-1]))
-        self._ax.set_ylim(0, max(1.0, max(h["train"]), max(h["test"])) * 1.05)
-        self._fig.canvas.draw()
+        self._draw_curves()
         self.curves.value = _png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3])
-        self.units.children = self._unit_images()
+        self._unit_images()
         self.surface.tooltip = (f"Decision surface after {self.steps} steps: blue for class 0, orange for "
                                 f"class 1; white-edged points are training, black-edged test.")
         self._status()
         self.draw_seconds.append(time.perf_counter() - start)
 
+    def _draw_curves(self):
+        """Blitting: axes, labels and ticks are drawn only when the limits must grow (x doubles);
+        otherwise the saved background is restored and only the two lines are drawn on it."""
+        h, ax, canvas = self.history, self._ax, self._fig.canvas
+        self._train_line.set_data(h["step"], h["train"])
+        self._test_line.set_data(h["step"], h["test"])
+        top = max(1.0, max(h["train"]), max(h["test"])) * 1.05
+        if self._background is None or h["step"][-1] > ax.get_xlim()[1] or top > ax.get_ylim()[1]:
+            xmax = 64
+            while xmax < h["step"][-1]:
+                xmax *= 2
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(0, top)
+            for line in (self._train_line, self._test_line):
+                line.set_animated(True)
+            canvas.draw()
+            self._fig.set_layout_engine("none")  # laid out once; the axes stay where they are
+            self._background = canvas.copy_from_bbox(self._fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        ax.draw_artist(self._train_line)
+        ax.draw_artist(self._test_line)
+
     def _unit_images(self):
         """One small picture a hidden unit: its output over the plane, scaled to its own range."""
-        A, rows = self.small_grid, []
+        A, pictures = self.small_grid, []
         for layer in self.net.layers[:-2]:
             A = layer.forward(A)
             if isinstance(layer, (nn.Sigmoid, nn.ReLU, nn.Maxout)):
                 lo, hi = A.min(axis=0), A.max(axis=0)
                 scaled = (A - lo) / np.where(hi > lo, hi - lo, 1)
-                pics = []
-                for j in range(A.shape[1]):
-                    img = _colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1)
-                    pics.append(W.Image(value=_png(img), format="png", width=48, height=48,
-                                        tooltip=f"layer {len(rows) + 1}, unit {j + 1}"))
-                rows.append(W.HBox(pics))
-        return [W.VBox(rows)]
+                pictures.append([_png(_colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1))
+                                 for j in range(A.shape[1])])
+        shape = [len(row) for row in pictures]
+        if shape != getattr(self, "_unit_shape", None):  # new widgets only when the network changes
+            self._unit_shape = shape
+            self.units.children = [W.VBox([W.HBox([
+                W.Image(format="png", width=48, height=48, tooltip=f"layer {i + 1}, unit {j + 1}")
+                for j in range(n)]) for i, n in enumerate(shape)])]
+        for row, box in zip(pictures, self.units.children[0].children):
+            for png, image in zip(row, box.children):
+                image.value = png

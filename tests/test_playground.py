@@ -96,7 +96,7 @@ def test_drawing_is_fast_and_stored_text_is_a_sentence():
     p.draw_seconds.clear()
     for _ in range(5):
         p.step(1)
-    assert np.median(p.draw_seconds) < 0.5
+    assert np.median(p.draw_seconds) < 0.3
     assert repr(p).startswith("Training playground: run this cell")
 
 
