@@ -164,6 +164,7 @@ class Playground(W.VBox):
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
                            W.HTML("<b>Each hidden unit's output over the plane</b> (first layer on top)"), self.units])
         super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
+        self.add_class("dltutor-playground")
         self.rebuild()
 
     def __repr__(self):
