@@ -1,75 +1,226 @@
 """Interactive figures: controls (sliders, dropdowns) that redraw a figure.
 
-The figure is drawn off screen and shown as a PNG in an Image widget, so it behaves the same in
-JupyterLab, in exported HTML and when notebooks are re-executed by tests. An error raised while
-drawing is shown in the widget (not lost in a log), and `sweep()` moves every control to its
-extremes so that tests can exercise a widget without a browser.
+The figure is drawn off screen and shown as a PNG, so it behaves the same in JupyterLab, in
+exported HTML and when notebooks are re-executed by tests. An error raised while drawing is shown
+in the widget (not lost in a log), and `sweep()` moves every control to its extremes so that tests
+can exercise a widget without a browser.
+
+Fast redraws: each widget keeps one matplotlib Figure and clears it for the next picture; the
+constrained layout is computed once and reused while the figure keeps the same axes; the canvas is
+rendered once and encoded with a low PNG compression level. The picture is drawn at twice its
+CSS size and shown at its natural size (crisp on a HiDPI screen, never stretched).
+
+Accessible: every control has a name (its description, also given to screen readers as
+aria-label), the picture has alt text naming what it shows and the controls' values, and a text
+line describes the state for those who cannot see the picture.
 """
+import base64
+import html
 import io
+import numbers
+import time
 import traceback
 
 import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from . import plot
 
+CSS_DPI = 80  # CSS pixels per inch of figsize: a 6.4-inch figure shows 512 px wide
+SCALE = 2     # drawn at twice the CSS size, for HiDPI screens
+PNG_LEVEL = 1  # zlib level: 1 encodes several times faster than matplotlib's default 6
+
+REPR = "Interactive figure: run this cell to use its controls (the picture redraws as you move them)."
+
+# Run by the browser each time a picture loads: gives every slider handle, readout and dropdown
+# of this widget the name written beside it, so that a screen reader says "weight w, slider".
+_LABEL_CONTROLS = (
+    "var box=this.closest('.dltutor-interactive');if(!box)return;"
+    "box.querySelectorAll('.widget-slider,.widget-dropdown').forEach(function(c){"
+    "var l=c.querySelector('.widget-label');var n=l?l.textContent.trim():'';if(!n)return;"
+    "c.querySelectorAll('.noUi-handle,select,.widget-readout').forEach(function(e){"
+    "e.setAttribute('aria-label',n);});});"
+)
+
+
+def _check_number(name, value, fn="slider"):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{fn}(): {name} must be a finite number, got {value!r}")
+
 
 def slider(description, min, max, value=None, step=None, integer=False, **kwargs):
-    """A labelled slider that redraws when released (not on every pixel of a drag)."""
-    cls = W.IntSlider if integer else W.FloatSlider
+    """A labelled slider that redraws when released (not on every pixel of a drag).
+
+        slider("learning rate eta", 0.001, 1, 0.1)         # description, min, max, start value
+        slider("number of steps", 1, 100, 20, integer=True)
+    """
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError(f"slider(): description must be a non-empty text naming the control "
+                         f"(read by screen readers too), got {description!r}")
+    for name, v in (("min", min), ("max", max)):
+        _check_number(name, v)
+    if min > max:
+        raise ValueError(f"slider({description!r}): min must not exceed max, got min={min!r} > "
+                         f"max={max!r}; swap them")
+    if value is not None:
+        _check_number("value", value)
+        if not min <= value <= max:
+            raise ValueError(f"slider({description!r}): value={value!r} lies outside "
+                             f"[min, max] = [{min!r}, {max!r}]")
     if step is None:
-        step = 1 if integer else (max - min) / 100
+        step = 1 if integer else (max - min) / 100 or 1
+    _check_number("step", step)
+    if step <= 0:
+        raise ValueError(f"slider({description!r}): step must be > 0, got {step!r}")
+    cls = W.IntSlider if integer else W.FloatSlider
     return cls(description=description, min=min, max=max, step=step,
                value=min if value is None else value, continuous_update=False,
-               style={"description_width": "initial"}, layout=W.Layout(width="420px"), **kwargs)
+               style={"description_width": "initial"}, layout=W.Layout(width="420px"),
+               tooltip=description, **kwargs)
+
+
+def _format(value):
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, tuple):
+        return ", ".join(_format(v) for v in value)
+    return str(value)
+
+
+class Picture:
+    """The last picture drawn: `value` (PNG bytes), its size in pixels and its alt text."""
+
+    def __init__(self):
+        self.value, self.width, self.height, self.alt = b"", 0, 0, ""
 
 
 class Interactive(W.VBox):
-    """Controls above a figure. `draw(fig, **values)` draws on a fresh matplotlib Figure and may
+    """Controls above a figure. `draw(fig, **values)` draws on an empty matplotlib Figure and may
     return a string, shown as text under the figure.
 
         Interactive(draw, lr=slider("learning rate eta", 0.001, 1, 0.1))
+
+    `timings` holds the seconds each redraw took (drawing, rendering, encoding).
     """
 
-    def __init__(self, draw, figsize=(6.4, 4.0), dpi=80, **controls):
+    def __init__(self, draw, figsize=(6.4, 4.0), dpi=CSS_DPI, **controls):
+        if not callable(draw):
+            raise TypeError(f"Interactive(draw, ...): draw must be a function draw(fig, **values), "
+                            f"got {type(draw).__name__} {draw!r}")
+        for name, control in controls.items():
+            if not isinstance(control, W.ValueWidget):
+                raise TypeError(
+                    f"Interactive(draw, {name}=...): each control must be a widget, such as "
+                    f"widgets.slider({name!r}, 0, 1, 0.5) or a Dropdown; {name} got "
+                    f"{type(control).__name__} {control!r}")
+            if not getattr(control, "description", ""):
+                raise ValueError(f"Interactive(draw, {name}=...): the control needs a description "
+                                 f"(its visible and spoken name)")
+            if getattr(control, "tooltip", None) in (None, ""):
+                control.tooltip = control.description
         self.draw = draw
         self.controls = controls
-        self.figsize, self.dpi = figsize, dpi
-        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.figsize, self.dpi = tuple(figsize), dpi
+        self.image = Picture()
+        self.picture = W.HTML()
         self.text = W.HTML()
+        self.state = W.HTML()
         self.error = W.HTML()
         self.last_error = None
+        self.timings = []
+        self._fig = self._new_figure()
+        self._layout = None  # (axes signature, their positions) from the last constrained layout
         for control in controls.values():
             control.observe(lambda change: self.update(), names="value")
         panel = W.VBox(list(controls.values()))
-        super().__init__([panel, self.error, self.image, self.text])
+        super().__init__([panel, self.error, self.picture, self.text, self.state])
+        self.add_class("dltutor-interactive")
         self.update()
+
+    def __repr__(self):
+        return REPR
 
     @property
     def values(self):
         return {name: c.value for name, c in self.controls.items()}
 
+    def describe(self):
+        """The controls' values in words: 'weight w = 1, bias b = 0'."""
+        return ", ".join(f"{c.description} = {_format(c.value)}" for c in self.controls.values())
+
+    def _render(self):
+        """Draw on the reused figure; lay it out with the constrained layout only when its axes
+        differ from the last time (their positions are reused otherwise)."""
+        fig = self._fig
+        fig.clear()
+        fig.set_layout_engine("none")
+        text = self.draw(fig, **self.values)
+        signature = tuple((type(ax).__name__, ax.get_subplotspec().get_geometry()
+                           if ax.get_subplotspec() is not None else None) for ax in fig.axes)
+        if self._layout is not None and self._layout[0] == signature:
+            for ax, position in zip(fig.axes, self._layout[1]):
+                ax.set_position(position)
+            fig.canvas.draw()
+        else:  # a fresh figure: the constrained layout of a cleared one can be stale
+            self._fig = fig = self._new_figure()
+            fig.set_layout_engine("constrained")
+            text = self.draw(fig, **self.values)
+            fig.canvas.draw()
+            self._layout = (signature, [ax.get_position() for ax in fig.axes])
+        return text
+
+    def _new_figure(self):
+        fig = Figure(figsize=self.figsize, dpi=self.dpi * SCALE)
+        FigureCanvasAgg(fig)
+        return fig
+
+    def _titles(self):
+        titles = [self._fig._suptitle.get_text()] if self._fig._suptitle is not None else []
+        titles += [ax.get_title() for ax in self._fig.axes if ax.get_title()]
+        return "; ".join(t.replace("$", "") for t in titles if t)
+
     def update(self):
         """Redraw with the controls' current values; on error, say so in the widget."""
+        start = time.perf_counter()
         plot.use_course_style()
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
         try:
-            text = self.draw(fig, **self.values)
+            text = self._render()
+            width, height = self._fig.canvas.get_width_height()
+            rgb = Image.frombuffer("RGBA", (width, height), self._fig.canvas.buffer_rgba(),
+                                   "raw", "RGBA", 0, 1).convert("RGB")
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png")
-            self.image.value = buffer.getvalue()
-            self.text.value = "" if text is None else f"<pre style='margin:0'>{text}</pre>"
+            rgb.save(buffer, format="png", compress_level=PNG_LEVEL)
+            png = buffer.getvalue()
+            titles = self._titles()
+            alt = f"Figure: {titles}. Controls: {self.describe()}." if titles else \
+                f"Figure for {self.describe()}."
+            self.image.value, self.image.width, self.image.height, self.image.alt = png, width, height, alt
+            css_width = round(width / SCALE)
+            self.picture.value = (
+                f"<img src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}' "
+                f"alt='{html.escape(alt, quote=True)}' width='{css_width}' "
+                f"style='max-width:100%;height:auto;display:block' onload=\"{_LABEL_CONTROLS}\">")
+            self.text.value = "" if text is None else (
+                "<pre style='margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal'>"
+                f"{html.escape(str(text), quote=False)}</pre>")
+            self.state.value = (f"<div aria-live='polite' style='position:absolute;left:-10000px;"
+                                f"width:1px;height:1px;overflow:hidden'>{html.escape(alt)}</div>")
             self.error.value = ""
             self.last_error = None
         except Exception as exc:  # shown to the learner instead of vanishing into a log
             self.last_error = exc
             where = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            self.error.value = (f"<div style='color:#D55E00;border-left:4px solid #D55E00;padding:4px 8px'>"
-                                f"<b>Drawing failed:</b> {where}</div>")
+            self.error.value = (f"<div role='alert' style='color:#D55E00;border-left:4px solid #D55E00;"
+                                f"padding:4px 8px'><b>Drawing failed:</b> {html.escape(where)}</div>")
+        self.timings.append(time.perf_counter() - start)
 
-    def sweep(self):
+    def sweep(self, require_change=False):
         """Move each control to each extreme (and every option of a dropdown), then back.
-        Returns the errors met, as strings (empty when all went well)."""
+        Returns the errors met, as strings (empty when all went well). With require_change,
+        a control whose extremes draw the same picture is an error too."""
         errors = []
         for name, c in self.controls.items():
             start = c.value
@@ -80,9 +231,13 @@ class Interactive(W.VBox):
                 values = [c.min, c.max]
             else:
                 values = [not start] if isinstance(start, bool) else []
+            pictures = set()
             for v in values:
                 c.value = v
                 if self.last_error is not None:
                     errors.append(f"{name}={v!r}: {self.last_error!r}")
+                pictures.add(self.image.value + self.text.value.encode())
+            if require_change and len(values) > 1 and len(pictures) < 2:
+                errors.append(f"{name}: the picture is the same at {values[0]!r} and {values[-1]!r}")
             c.value = start
         return errors

@@ -1,0 +1,316 @@
+"""A training playground: a small network learns a 2-D data set while you watch.
+
+    from dltutor import playground
+    playground.Playground(data="spirals", hidden=(8, 8), activation="relu")
+
+Controls: data set (circles, xor, two spirals, gaussians), noise, share of test points, hidden
+layers and their width, activation (sigmoid, ReLU, maxout), learning rate, optimizer (SGD, Adam),
+dropout; buttons Play / Pause / Step / Reset. The network is a dltutor.nn.Sequential trained by
+dltutor's optimizers, a few mini-batches at a time, in a task on the kernel's event loop: the
+kernel stays responsive and Pause stops it at once. Pictures: the decision surface with the
+training and test points, the training and test cost against steps, and each hidden unit's own
+output over the plane. Nothing trains until Play or Step, so a stored notebook is deterministic
+(call `.step(n)` in a cell for a fixed start).
+"""
+import asyncio
+import io
+import time
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from . import nn, optim
+from .cost import CrossEntropy, one_hot
+
+DATASETS = ("circles", "xor", "spirals", "gaussians")
+ACTIVATIONS = ("sigmoid", "relu", "maxout")
+OPTIMIZERS = ("sgd", "adam")
+BLUE, ORANGE = np.array([0, 114, 178]), np.array([230, 159, 0])  # Okabe & Ito, as in dltutor.plot
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def make_data(kind="circles", n=200, noise=0.1, seed=0):
+    """n points in about [-1, 1]^2 with labels 0/1. noise: std of Gaussian jitter (0..0.5)."""
+    if kind not in DATASETS:
+        raise ValueError(f"make_data(): kind must be one of {DATASETS}, got {kind!r}")
+    if not 0 <= noise <= 1:
+        raise ValueError(f"make_data(): noise must be in [0, 1], got {noise!r}")
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    if kind == "circles":
+        r = np.where(y == 0, rng.uniform(0, 0.45, n), rng.uniform(0.6, 0.95, n))
+        t = rng.uniform(0, 2 * np.pi, n)
+        X = np.c_[r * np.cos(t), r * np.sin(t)]
+    elif kind == "xor":
+        X = rng.uniform(-0.95, 0.95, (n, 2))
+        X += np.sign(X) * 0.05
+        y = (X[:, 0] * X[:, 1] < 0).astype(int)
+    elif kind == "spirals":
+        t = rng.uniform(0.25, 1, n) * 3 * np.pi
+        r = t / (3 * np.pi) * 0.95
+        t = t + np.pi * y
+        X = np.c_[r * np.cos(t), r * np.sin(t)]
+    else:
+        centres = np.array([[-0.45, -0.45], [0.45, 0.45]])
+        X = centres[y] + rng.normal(0, 0.25, (n, 2))
+    return X + rng.normal(0, noise, X.shape), y
+
+
+def split(X, y, test_fraction=0.5, seed=0):
+    """Shuffle and split into (X_train, y_train), (X_test, y_test)."""
+    order = np.random.default_rng(seed + 1).permutation(len(X))
+    n_test = int(round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return (X[train], y[train]), (X[test], y[test])
+
+
+def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0):
+    """2 inputs -> hidden layers -> 2 softmax outputs. Maxout uses pieces of 2."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"build_network(): activation must be one of {ACTIVATIONS}, got {activation!r}")
+    layers, n_in = [], 2
+    for i, width in enumerate(hidden):
+        if activation == "maxout":
+            layers += [nn.Dense(n_in, 2 * width, rng=seed + i), nn.Maxout(2)]
+        else:
+            layers += [nn.Dense(n_in, width, rng=seed + i),
+                       nn.Sigmoid() if activation == "sigmoid" else nn.ReLU()]
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout, rng=seed + 100 + i))
+        n_in = width
+    layers += [nn.Dense(n_in, 2, rng=seed + 50), nn.Softmax()]
+    return nn.Sequential(*layers)
+
+
+def _png(rgb):
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def _colour(p):
+    """Probability of class 1 -> RGB between blue (class 0) and orange (class 1), white at 0.5."""
+    p = p[..., None]
+    white = np.array([255.0, 255.0, 255.0])
+    return np.where(p < 0.5, white + (BLUE - white) * (1 - 2 * p), white + (ORANGE - white) * (2 * p - 1))
+
+
+class Playground(W.VBox):
+    """The playground widget; `step(n)`, `play()`, `pause()`, `reset()` drive it from code too."""
+
+    def __init__(self, data="circles", hidden=(4, 4), activation="relu", lr=0.03, optimizer="adam",
+                 dropout=0.0, noise=0.1, test_fraction=0.5, n=200, batch_size=16, seed=0,
+                 steps_per_frame=5, frames_per_second=8):
+        hidden = tuple(hidden)
+        if not hidden or len(set(hidden)) != 1:
+            raise ValueError(f"Playground(): hidden must be layers of one width, e.g. (8, 8), got {hidden!r}")
+        self.n, self.batch_size, self.seed = n, batch_size, seed
+        self.steps_per_frame, self.frames_per_second = steps_per_frame, frames_per_second
+        style, layout = {"description_width": "initial"}, W.Layout(width="300px")
+
+        def named(widget):
+            widget.tooltip = widget.description
+            widget.observe(lambda change: self.rebuild(), names="value")
+            return widget
+        self.controls = {
+            "data": named(W.Dropdown(description="data set", options=DATASETS, value=data, style=style, layout=layout)),
+            "noise": named(W.FloatSlider(description="noise", min=0, max=0.5, step=0.05, value=noise,
+                                         continuous_update=False, style=style, layout=layout)),
+            "test_fraction": named(W.FloatSlider(description="share of test points", min=0.1, max=0.9, step=0.1,
+                                                 value=test_fraction, continuous_update=False, style=style, layout=layout)),
+            "layers": named(W.IntSlider(description="hidden layers", min=1, max=4, value=len(hidden),
+                                        continuous_update=False, style=style, layout=layout)),
+            "width": named(W.IntSlider(description="units per layer", min=1, max=8, value=hidden[0],
+                                       continuous_update=False, style=style, layout=layout)),
+            "activation": named(W.Dropdown(description="activation", value=activation, style=style, layout=layout,
+                                           options=[("sigmoid", "sigmoid"), ("ReLU", "relu"), ("maxout", "maxout")])),
+            "lr": named(W.SelectionSlider(description="learning rate", options=LEARNING_RATES, value=lr,
+                                          continuous_update=False, style=style, layout=layout)),
+            "optimizer": named(W.Dropdown(description="optimizer", options=[("SGD", "sgd"), ("Adam", "adam")],
+                                          value=optimizer, style=style, layout=layout)),
+            "dropout": named(W.FloatSlider(description="dropout rate p", min=0, max=0.5, step=0.1, value=dropout,
+                                           continuous_update=False, style=style, layout=layout)),
+        }
+        self.buttons = {name: W.Button(description=name, tooltip=f"{name} training", layout=W.Layout(width="70px"))
+                        for name in ("Play", "Pause", "Step", "Reset")}
+        self.buttons["Play"].on_click(lambda b: self.play())
+        self.buttons["Pause"].on_click(lambda b: self.pause())
+        self.buttons["Step"].on_click(lambda b: self.step(self.steps_per_frame))
+        self.buttons["Reset"].on_click(lambda b: self.reset())
+        self.surface = W.Image(format="png", width=256, height=256, layout=W.Layout(width="256px", height="256px"))
+        self.curves = W.Image(format="png", width=320, height=200, layout=W.Layout(width="320px", height="200px"))
+        self.units = W.HBox()
+        self.status = W.HTML()
+        self.task = None
+        self.draw_seconds = []
+        grid = np.linspace(-1.2, 1.2, 64)
+        g1, g2 = np.meshgrid(grid, grid[::-1])
+        self.grid = np.c_[g1.ravel(), g2.ravel()]  # top row first, as in an image
+        small = np.linspace(-1.2, 1.2, 24)
+        s1, s2 = np.meshgrid(small, small[::-1])
+        self.small_grid = np.c_[s1.ravel(), s2.ravel()]
+        self._fig = Figure(figsize=(3.2, 2.0), dpi=200, layout="constrained")
+        FigureCanvasAgg(self._fig)
+        ax = self._fig.subplots()
+        self._train_line, = ax.plot([], [], color="#0072B2", label="training cost")
+        self._test_line, = ax.plot([], [], color="#D55E00", linestyle="--", label="test cost")
+        ax.set(title="Cost (cross entropy)", xlabel="mini-batch steps", ylabel="cost")
+        ax.legend(fontsize=7)
+        self._ax = ax
+        controls = W.VBox(list(self.controls.values()))
+        pictures = W.VBox([W.HBox([self.surface, self.curves]),
+                           W.HTML("<b>Each hidden unit's output over the plane</b> (first layer on top)"), self.units])
+        super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
+        self.add_class("dltutor-playground")
+        self.rebuild()
+
+    def __repr__(self):
+        return ("Training playground: run this cell, then press Play to watch the network learn "
+                "(Pause, Step and Reset beside it).")
+
+    # --- the model --------------------------------------------------------------------------
+    @property
+    def values(self):
+        return {name: c.value for name, c in self.controls.items()}
+
+    def rebuild(self):
+        """Make the data and a new network from the controls (also what Reset does)."""
+        self.pause()
+        v = self.values
+        X, y = make_data(v["data"], self.n, v["noise"], self.seed)
+        (self.X_train, self.y_train), (self.X_test, self.y_test) = split(X, y, v["test_fraction"], self.seed)
+        self.net = build_network((v["width"],) * v["layers"], v["activation"], v["dropout"], self.seed)
+        self.optimizer = (optim.Adam(self.net, lr=v["lr"]) if v["optimizer"] == "adam"
+                          else optim.SGD(self.net, lr=v["lr"]))
+        self.cost = CrossEntropy()
+        self.steps = 0
+        self.rng = np.random.default_rng(self.seed + 7)
+        self.history = {"step": [], "train": [], "test": []}
+        self._background = None
+        self._record()
+        self.draw()
+
+    reset = rebuild
+
+    def _cost(self, X, y):
+        return float(self.cost(self.net.forward(X), one_hot(y, 2)))
+
+    def _record(self):
+        self.history["step"].append(self.steps)
+        self.history["train"].append(self._cost(self.X_train, self.y_train))
+        self.history["test"].append(self._cost(self.X_test, self.y_test))
+
+    def step(self, n=1):
+        """Train n mini-batches (batch_size examples drawn at random), then record and draw."""
+        for _ in range(n):
+            batch = self.rng.integers(0, len(self.X_train), self.batch_size)
+            Y = self.net.forward(self.X_train[batch], train=True)
+            delta = (Y - one_hot(self.y_train[batch], 2)) / len(batch)  # softmax + cross entropy
+            self.net.backward(delta, skip_last=True, input_grad=False)
+            self.optimizer.step()
+            self.steps += 1
+        self._record()
+        self.draw()
+        return self.history["train"][-1]
+
+    # --- live training on the event loop -----------------------------------------------------
+    @property
+    def playing(self):
+        return self.task is not None and not self.task.done()
+
+    def play(self):
+        """Train in the background: steps_per_frame mini-batches a frame, frames_per_second frames."""
+        if self.playing:
+            return self.task
+        self.task = asyncio.get_event_loop().create_task(self._run())
+        return self.task
+
+    async def _run(self):
+        period = 1 / self.frames_per_second
+        while True:
+            start = time.perf_counter()
+            self.step(self.steps_per_frame)
+            await asyncio.sleep(max(0.0, period - (time.perf_counter() - start)))
+
+    def pause(self):
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+            self._status()
+
+    def _status(self):
+        h = self.history
+        train_acc, test_acc = self.accuracy(self.X_train, self.y_train), self.accuracy(self.X_test, self.y_test)
+        self.status.value = (f"<div aria-live='polite'>Step {self.steps}: training cost {h['train'][-1]:.4f}, "
+                             f"test cost {h['test'][-1]:.4f}; accuracy training {train_acc:.4f}, "
+                             f"test {test_acc:.4f}. {'Training...' if self.playing else 'Paused.'}</div>")
+
+    # --- pictures ------------------------------------------------------------------------------
+    def accuracy(self, X, y):
+        return float(np.mean(self.net.predict(X) == y))
+
+    def draw(self):
+        start = time.perf_counter()
+        p = self.net.forward(self.grid)[:, 1].reshape(64, 64)
+        rgb = _colour(p).repeat(4, 0).repeat(4, 1)  # 256 x 256
+        for X, y, edge in ((self.X_train, self.y_train, 255), (self.X_test, self.y_test, 0)):
+            cols = np.clip(((X[:, 0] + 1.2) / 2.4 * 255).astype(int), 2, 253)
+            rows = np.clip(((1.2 - X[:, 1]) / 2.4 * 255).astype(int), 2, 253)
+            for dr in range(-2, 3):
+                for dc in range(-2, 3):
+                    border = max(abs(dr), abs(dc)) == 2
+                    rgb[rows + dr, cols + dc] = edge if border else np.where(y[:, None] == 1, ORANGE, BLUE)
+        self.surface.value = _png(rgb)
+        self._draw_curves()
+        self.curves.value = _png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3])
+        self._unit_images()
+        self.surface.tooltip = (f"Decision surface after {self.steps} steps: blue for class 0, orange for "
+                                f"class 1; white-edged points are training, black-edged test.")
+        self._status()
+        self.draw_seconds.append(time.perf_counter() - start)
+
+    def _draw_curves(self):
+        """Blitting: axes, labels and ticks are drawn only when the limits must grow (x doubles);
+        otherwise the saved background is restored and only the two lines are drawn on it."""
+        h, ax, canvas = self.history, self._ax, self._fig.canvas
+        self._train_line.set_data(h["step"], h["train"])
+        self._test_line.set_data(h["step"], h["test"])
+        top = max(1.0, max(h["train"]), max(h["test"])) * 1.05
+        if self._background is None or h["step"][-1] > ax.get_xlim()[1] or top > ax.get_ylim()[1]:
+            xmax = 64
+            while xmax < h["step"][-1]:
+                xmax *= 2
+            ax.set_xlim(0, xmax)
+            ax.set_ylim(0, top)
+            for line in (self._train_line, self._test_line):
+                line.set_animated(True)
+            canvas.draw()
+            self._fig.set_layout_engine("none")  # laid out once; the axes stay where they are
+            self._background = canvas.copy_from_bbox(self._fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        ax.draw_artist(self._train_line)
+        ax.draw_artist(self._test_line)
+
+    def _unit_images(self):
+        """One small picture a hidden unit: its output over the plane, scaled to its own range."""
+        A, pictures = self.small_grid, []
+        for layer in self.net.layers[:-2]:
+            A = layer.forward(A)
+            if isinstance(layer, (nn.Sigmoid, nn.ReLU, nn.Maxout)):
+                lo, hi = A.min(axis=0), A.max(axis=0)
+                scaled = (A - lo) / np.where(hi > lo, hi - lo, 1)
+                pictures.append([_png(_colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1))
+                                 for j in range(A.shape[1])])
+        shape = [len(row) for row in pictures]
+        if shape != getattr(self, "_unit_shape", None):  # new widgets only when the network changes
+            self._unit_shape = shape
+            self.units.children = [W.VBox([W.HBox([
+                W.Image(format="png", width=48, height=48, tooltip=f"layer {i + 1}, unit {j + 1}")
+                for j in range(n)]) for i, n in enumerate(shape)])]
+        for row, box in zip(pictures, self.units.children[0].children):
+            for png, image in zip(row, box.children):
+                image.value = png

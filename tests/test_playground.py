@@ -1,0 +1,110 @@
+"""The playground driven headless: data sets, steps, pause, reset and every control."""
+import asyncio
+
+import numpy as np
+import pytest
+
+from dltutor import nn, playground
+
+
+@pytest.mark.parametrize("kind", playground.DATASETS)
+def test_data_sets_are_seeded_balanced_and_noisy(kind):
+    X, y = playground.make_data(kind, 200, noise=0.1, seed=3)
+    X2, y2 = playground.make_data(kind, 200, noise=0.1, seed=3)
+    assert X.shape == (200, 2) and np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert 60 <= y.sum() <= 140
+    X3, _ = playground.make_data(kind, 200, noise=0.3, seed=3)
+    assert np.std(X3 - X) > 0.1  # more noise moves the points
+
+
+def test_steps_lower_the_cost_and_reset_restores_the_start():
+    p = playground.Playground(data="circles", hidden=(8, 8), activation="relu", lr=0.03)
+    start = (p.history["train"][0], p.surface.value)
+    assert p.steps == 0
+    for _ in range(20):
+        p.step(10)
+    assert p.steps == 200 and len(p.history["train"]) == 21
+    assert p.history["train"][-1] < 0.5 * start[0]
+    assert p.accuracy(p.X_test, p.y_test) > 0.9
+    assert p.surface.value != start[1] and "Step 200" in p.status.value
+    p.reset()
+    assert p.steps == 0 and p.history["train"] == [start[0]] and p.surface.value == start[1]
+
+
+def test_the_same_steps_give_the_same_cost():
+    a, b = playground.Playground(), playground.Playground()
+    assert a.step(30) == b.step(30)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("data", "spirals"), ("noise", 0.3), ("test_fraction", 0.3), ("layers", 3), ("width", 2),
+    ("activation", "maxout"), ("activation", "sigmoid"), ("lr", 0.3), ("optimizer", "sgd"),
+    ("dropout", 0.2)])
+def test_every_control_rebuilds_and_changes_what_is_shown(name, value):
+    p = playground.Playground()
+    p.step(20)
+    net, shown = p.net, (p.surface.value, p.status.value, p.curves.value)
+    p.controls[name].value = value
+    assert p.net is not net and p.steps == 0
+    assert (p.surface.value, p.status.value, p.curves.value) != shown
+    layers = [type(layer).__name__ for layer in p.net.layers]
+    if name == "layers":
+        assert layers.count("Dense") == 4
+    if name == "activation":
+        assert {"maxout": "Maxout", "sigmoid": "Sigmoid"}[value] in layers
+    if name == "dropout":
+        assert "Dropout" in layers
+    if name == "test_fraction":
+        assert len(p.X_test) == 60
+    p.step(5)
+    assert np.isfinite(p.history["train"][-1])
+
+
+def test_each_hidden_unit_has_its_picture():
+    p = playground.Playground(hidden=(3, 3, 3))
+    rows = p.units.children[0].children
+    assert [len(r.children) for r in rows] == [3, 3, 3]
+    assert all(img.value[:4] == b"\x89PNG" for r in rows for img in r.children)
+
+
+def test_play_trains_on_the_event_loop_and_pause_stops_at_once():
+    async def scenario():
+        p = playground.Playground(frames_per_second=50, steps_per_frame=2)
+        p.play()
+        assert p.playing
+        await asyncio.sleep(0.3)  # the loop stays free: this sleep returns while training runs
+        p.pause()
+        steps = p.steps
+        assert steps > 0 and not p.playing
+        await asyncio.sleep(0.1)
+        assert p.steps == steps  # nothing trains after Pause
+        return p
+    p = asyncio.run(scenario())
+    assert "Paused" in p.status.value
+
+
+def test_buttons_drive_it_too():
+    p = playground.Playground()
+    p.buttons["Step"].click()
+    assert p.steps == p.steps_per_frame
+    p.buttons["Reset"].click()
+    assert p.steps == 0
+
+
+def test_drawing_is_fast_and_stored_text_is_a_sentence():
+    p = playground.Playground(hidden=(8, 8))
+    p.draw_seconds.clear()
+    for _ in range(5):
+        p.step(1)
+    assert np.median(p.draw_seconds) < 0.3
+    assert repr(p).startswith("Training playground: run this cell")
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: playground.make_data("moons"), "kind must be one of"),
+    (lambda: playground.build_network(activation="tanh"), "activation must be one of"),
+    (lambda: playground.Playground(hidden=(8, 4)), "one width"),
+])
+def test_bad_arguments_get_a_clear_error(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
