@@ -21,27 +21,37 @@ def describe(x):
     return f"{type(x).__name__} {x!r}"[:120]
 
 
-def as_array(x, name, *, ndim=None, dtype=np.float64, finite=True):
-    """Convert lists and integer arrays to a float array; reject what cannot be one.
-
-    ndim: the number of dimensions expected (None: any).
-    """
+def _numbers(x, name):
+    """np.asarray(x), which must hold real numbers (not strings, bools or complex)."""
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, got {describe(x)}")
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged lists
         raise ValueError(f"{name} must be a rectangular array of numbers (rows of equal length): {exc}") from None
-    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.number)):
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"{name} must hold numbers, got {describe(arr)}")
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold real numbers, got {describe(arr)}")
-    if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
+    return arr
+
+
+def _check_ndim(arr, name, ndim):
     if ndim is not None and arr.ndim != ndim:
         shape_word = {1: "(n,)", 2: "(batch, features) with one example a row"}.get(ndim, f"{ndim}-D")
         hint = " (for one example x use x[None, :] or x.reshape(1, -1))" if ndim == 2 and arr.ndim == 1 else ""
         raise ValueError(f"{name} must be {ndim}-D, shape {shape_word}; got shape {arr.shape}{hint}")
+
+
+def as_array(x, name, *, ndim=None, dtype=np.float64, finite=True):
+    """Convert lists and integer arrays to a float array; reject what cannot be one.
+
+    ndim: the number of dimensions expected (None: any).
+    """
+    arr = _numbers(x, name)
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    _check_ndim(arr, name, ndim)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one example")
     if finite:
@@ -109,12 +119,16 @@ def in_range(v, name, low, high, *, low_open=False, high_open=False, expected=No
     """A real number in [low, high] (ends open where asked)."""
     if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
         raise ValueError(f"{name} must be a finite number, got {v!r}")
-    too_low = v <= low if low_open else v < low
-    too_high = v >= high if high_open else v > high
-    if too_low or too_high:
+    if not _inside(v, low, high, low_open, high_open):
         interval = ("(" if low_open else "[") + f"{low}, {high}" + (")" if high_open else "]")
         raise ValueError(f"{name} must be in {interval}{expected or ''}, got {v!r}")
     return float(v)
+
+
+def _inside(v, low, high, low_open, high_open):
+    above = v > low if low_open else v >= low
+    below = v < high if high_open else v <= high
+    return above and below
 
 
 def learning_rate(lr, name="lr"):

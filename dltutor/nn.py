@@ -426,6 +426,8 @@ class Sequential:
 
     def predict(self, X):
         """The class with the largest output for each example: (batch,) ints."""
+        X = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype)
+        _validate.warn_if_unscaled(X)
         return self.forward(X).argmax(axis=1)
 
     def astype(self, dtype):

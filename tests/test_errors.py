@@ -3,7 +3,7 @@ was expected. One row of the table per mistake a learner can make."""
 import numpy as np
 import pytest
 
-from dltutor import cost, data, gradcheck, nn, optim, train
+from dltutor import cost, data, gradcheck, nn, optim, saving, train
 
 
 def _net():
@@ -126,6 +126,93 @@ BAD_INPUTS = [
      r"Y must be 2-D"),
 ]
 
+
+def _dense_twice():
+    dense = nn.Dense(3, 3, rng=0)
+    return nn.Sequential(dense, nn.Sigmoid(), dense, nn.Softmax())
+
+
+class MyLayer(nn.Layer):
+    def forward(self, X, train=False):
+        return X
+
+    def backward(self, dY):
+        return dY
+
+
+_SIG = nn.Sequential(nn.Dense(3, 2, rng=0), nn.Sigmoid())
+_ONE = nn.Sequential(nn.Dense(3, 1, rng=0), nn.Sigmoid())
+_NINE = nn.Sequential(nn.Dense(3, 9, rng=0), nn.Softmax())
+
+# What an audit of misuse found silent or vague: each now a clear error (type and message).
+BAD_INPUTS += [
+    ("the same layer object twice in a network", _dense_twice, ValueError,
+     r"layers 0 and 2 are the same Dense object"),
+    ("a non-layer in a network", lambda: nn.Sequential(nn.Dense(3, 2), "relu"), TypeError,
+     r"layer 1 must be a dltutor.nn layer .* got str 'relu'"),
+    ("optimizer as a string", lambda: train.fit(_net(), X3, Y10, optimizer="adam", verbose=False), TypeError,
+     r"optimizer must be an optimizer made for this network, e.g. optim.SGD\(net, lr=0.1\); got str 'adam'"),
+    ("optimizer as a class", lambda: train.fit(_net(), X3, Y10, optimizer=optim.SGD, verbose=False), TypeError,
+     r"optimizer must be .* e.g. SGD\(net, lr=0.1\); got the class SGD"),
+    ("cost as a string", lambda: train.fit(_net(), X3, Y10, cost="cross_entropy", verbose=False), TypeError,
+     r"cost must be a cost object such as nn.CrossEntropy\(\) .* got str 'cross_entropy'"),
+    ("cost as a class", lambda: train.fit(_net(), X3, Y10, cost=nn.CrossEntropy, verbose=False), TypeError,
+     r"cost must be a cost object, got the class CrossEntropy: call it, CrossEntropy\(\)"),
+    ("fit with the arguments swapped", lambda: train.fit(X3, Y10, _net(), verbose=False), TypeError,
+     r"net must be a network, nn.Sequential\(...\), got an array .*the network comes first"),
+    ("evaluate with the arguments swapped", lambda: train.evaluate(X3, Y10, _net()), TypeError,
+     r"net must be a network"),
+    ("an optimizer for a layer without weights", lambda: optim.SGD(nn.ReLU()), ValueError,
+     r"model ReLU has no parameters to train"),
+    ("net.load(path) on a network", lambda: _net().load("net.npz"), AttributeError,
+     r"a network has no .load\(\): net = saving.load\(path\) makes a new network"),
+    ("net.save(path) on a network", lambda: _net().save("net.npz"), AttributeError,
+     r"saving.save\(net, path\)"),
+    ("train as a string", lambda: _net().forward(X3, train="False"), TypeError,
+     r"train must be True or False, got str 'False'"),
+    ("Dropout train as a string", lambda: nn.Dropout(0.3).forward(X3, train="False"), TypeError,
+     r"train must be True or False"),
+    ("cross entropy on a network without softmax",
+     lambda: train.fit(_SIG, X3[:2], [0, 1], cost=nn.CrossEntropy(), verbose=False), ValueError,
+     r"cost=CrossEntropy\(\) needs probabilities: end the network with nn.Softmax\(\) \(its last layer is Sigmoid\)"),
+    ("cross entropy of logits", lambda: nn.CrossEntropy()([[2.0, -1.0, 0.5]], [0]), ValueError,
+     r"CrossEntropy needs probabilities Y in \[0, 1\].*from -1 to 2.*from_logits"),
+    ("cross entropy gradient of logits", lambda: nn.CrossEntropy().gradient([[2.0, -1.0]], [0]), ValueError,
+     r"CrossEntropy needs probabilities"),
+    ("labels 0..9 on a 9-output network", lambda: train.fit(_NINE, np.ones((10, 3)), np.arange(10), verbose=False),
+     ValueError, r"y must hold labels in 0..8, got labels from 0 to 9: the network has 9 outputs, one per class; "
+                 r"labels up to 9 need 10"),
+    ("0/1 labels on a 1-output network", lambda: train.fit(_ONE, X3[:2], [0, 1], verbose=False), ValueError,
+     r"a network with 1 output cannot hold class labels .* y\[:, None\]"),
+    ("astype int32", lambda: _net().astype(np.int32), ValueError, r"dtype must be float32 or float64, got int32"),
+    ("astype float16", lambda: _net().astype(np.float16), ValueError, r"dtype must be float32 or float64, got float16"),
+    ("Dense called like a function with NaN", lambda: nn.Dense(3, 2)(NAN_X), ValueError,
+     r"X contains NaN or inf \(first at index \(0, 1\)\)"),
+    ("numerical gradient of an int array", lambda: gradcheck.numerical_gradient(lambda: 0.0, np.arange(3)), TypeError,
+     r"x must be a float numpy array"),
+    ("binarize float 0..255 pixels", lambda: data.binarize(np.array([[0.0, 128.0, 255.0]])), ValueError,
+     r"X must hold pixels in \[0, 1\], got values from 0 to 255: divide 0..255 pixels by 255"),
+    ("binarize with a threshold on the 0..255 scale", lambda: data.binarize(np.zeros((1, 3)), threshold=128),
+     ValueError, r"threshold must be in \[0, 1\] \(on the \[0, 1\] scale of the pixels: 128 of 255 is 128 / 255\)"),
+    ("evaluate with batch_size -1", lambda: train.evaluate(_net(), X3, Y10, batch_size=-1), ValueError,
+     r"batch_size must be a whole number >= 1, got -1"),
+    ("evaluate with batch_size 0", lambda: train.evaluate(_net(), X3, Y10, batch_size=0), ValueError,
+     r"batch_size must be a whole number >= 1, got 0"),
+    ("save to a missing folder", lambda: saving.save(_net(), "/nonexistent-folder/net.npz"), FileNotFoundError,
+     r"cannot save to /nonexistent-folder/net.npz: there is no folder /nonexistent-folder"),
+    ("save to a folder", lambda: saving.save(_net(), "/tmp"), IsADirectoryError,
+     r"cannot save to /tmp: it is a folder"),
+    ("save a single layer", lambda: saving.save(nn.Dense(3, 2), "/tmp/x.npz"), TypeError,
+     r"net must be a network, nn.Sequential\(...\), got Dense.*wrap a layer in one"),
+    ("save a network with a layer class of one's own",
+     lambda: saving.save(nn.Sequential(nn.Dense(3, 2), MyLayer()), "/tmp/never-written.npz"), TypeError,
+     r"layer 1 is a MyLayer, a class of its own: only the package's layers"),
+    ("load_into with the arguments swapped", lambda: saving.load_into("net.npz", _net()), TypeError,
+     r"load_into\(net, path\): the network comes first"),
+    ("load a folder", lambda: saving.load("/tmp"), IsADirectoryError, r"/tmp is a folder, not a network file"),
+    ("load with a network as the path", lambda: saving.load(_net()), TypeError,
+     r"path must be a file name \(str or pathlib.Path\), got Sequential"),
+]
 
 @pytest.mark.parametrize("what, call, exc, pattern", BAD_INPUTS, ids=[row[0] for row in BAD_INPUTS])
 def test_bad_input_gets_a_clear_error(what, call, exc, pattern):
