@@ -345,15 +345,14 @@ def profile_dltutor(X, y, dtype, activation, epochs=3, seed=0):
             for layer in net.layers:
                 A = layer.forward(A, train=True)
                 t = lap(f"forward {type(layer).__name__}", t)
-            _, delta, _ = train._cost_and_delta(net, cost, A, labels, checked=True)
-            delta = delta * opt.lr  # as fit does for plain SGD: the grads come out as the steps
+            _, delta, _ = train.cost_and_gradient(net, cost, A, labels)
             t = lap("cost and dC/dz", t)
             dense = [i for i, layer in enumerate(net.layers) if isinstance(layer, nn.Dense)]
             for i in range(len(net.layers) - 2, -1, -1):
                 layer = net.layers[i]
                 delta = layer.backward(delta, input_grad=False) if i == dense[0] else layer.backward(delta)
                 t = lap(f"backward {type(layer).__name__}", t)
-            opt.step(grads_times_lr=True)
+            opt.step()
             t = lap("SGD step", t)
         return phases
 
@@ -379,7 +378,7 @@ def loop_agrees_with_dltutor(X, y, activation, n=20):
     net = Dltutor(X, y, np.float64, activation, seed=0).net
     loop = PerExampleLoop(X, y, np.float64, activation, 0, Dltutor(X, y, np.float64, activation, 0).weights())
     Y = net.forward(X, train=True)
-    _, delta, through_softmax = train._cost_and_delta(net, train.default_cost(net), Y, y)
+    _, delta, through_softmax = train.cost_and_gradient(net, train.default_cost(net), Y, y)
     net.backward(delta, skip_last=through_softmax)
     sums = [np.zeros_like(w) for w in loop.weights]
     for x, t in loop.training_data:

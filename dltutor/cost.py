@@ -5,35 +5,42 @@ mini-batches we report and differentiate the mean over the batch, C / batch, so 
 rate means the same thing whatever the batch size.
 
 Targets T may be integer labels (batch,) -- read as one-hot rows -- or an array of Y's shape.
+The costs are also reachable as nn.SquaredError and nn.CrossEntropy (the same classes).
 """
 import numpy as np
 
 from . import _validate
+from .data import one_hot  # noqa: F401  (cost.one_hot is data.one_hot: labels to one-hot rows)
 
 
-def one_hot(y, n_classes):
-    """Labels (n,) -> (n, n_classes) rows with a single 1."""
-    y = _validate.as_labels(y, "y", n_classes)
-    T = np.zeros((len(y), n_classes))
-    T[np.arange(len(y)), y] = 1.0
-    return T
-
-
-def _targets(Y, T):
-    Y = _validate.as_array(Y, "Y", ndim=2, finite=False, dtype=None)
+def _targets(Y, T, name="Y"):
+    Y = _validate.as_array(Y, name, ndim=2, finite=False, dtype=None)
     if not np.issubdtype(Y.dtype, np.floating):
         Y = Y.astype(np.float64)
     T_arr = np.asarray(T)
     if T_arr.ndim == 1:
-        T_arr = one_hot(T_arr, Y.shape[1]).astype(Y.dtype)
-        if len(T_arr) != len(Y):
-            raise ValueError(f"T has {len(T_arr)} labels but Y has {len(Y)} rows; they must match")
-        return Y, T_arr
+        labels = _validate.as_labels(T_arr, "T", Y.shape[1], n_examples=len(Y), examples=f"{name} has")
+        return Y, one_hot(labels, Y.shape[1]).astype(Y.dtype)
     T_arr = _validate.as_array(T_arr, "T", ndim=2, dtype=Y.dtype)
     if T_arr.shape != Y.shape:
-        raise ValueError(f"T must have the shape of Y {Y.shape} (or be labels of shape ({len(Y)},)), "
+        raise ValueError(f"T must have the shape of {name} {Y.shape} (or be labels of shape ({len(Y)},)), "
                          f"got {T_arr.shape}")
     return Y, T_arr
+
+
+def _need(cls, name, what):
+    """A cost given as a string or a class instead of an instance: say how to make one."""
+    if isinstance(cls, type):
+        return f"{name} must be a cost object, got the class {cls.__name__}: call it, {cls.__name__}()"
+    return f"{name} must be a cost object such as nn.CrossEntropy() or nn.SquaredError(), got {what}"
+
+
+def check_cost(cost, name="cost"):
+    """cost if it is a cost object (it has per_example and gradient), else a TypeError that says
+    how to make one."""
+    if isinstance(cost, type) or not (callable(cost) and hasattr(cost, "gradient")):
+        raise TypeError(_need(cost, name, _validate.describe(cost)))
+    return cost
 
 
 class SquaredError:
@@ -57,11 +64,36 @@ class SquaredError:
         return "SquaredError()"
 
 
+def _probabilities(Y, T):
+    Y, T = _targets(Y, T)
+    low, high = np.min(Y), np.max(Y)
+    if low < 0 or high > 1:
+        raise ValueError(f"CrossEntropy needs probabilities Y in [0, 1] (the output of a softmax), got "
+                         f"values from {low:.4g} to {high:.4g}: end the network with nn.Softmax(), or for "
+                         "the logits z use CrossEntropy().from_logits(z, t)")
+    return Y, T
+
+
+def log_softmax(Z):
+    """ln softmax(z) along the last axis, exact for any size of z: z - max(z) - ln sum_j e^(z_j - max(z)).
+
+    A row with +inf logits puts all its probability on them (shared equally).
+    """
+    Z = np.asarray(Z)
+    m = Z.max(axis=-1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = Z - m  # <= 0; finite logits 1e308 apart give -inf here, whose e^ is the right 0
+        top = np.isposinf(m[..., 0])
+        if top.any():  # inf - inf: the +inf logits share the row, the others get -inf
+            shifted[top] = np.where(np.isposinf(Z[top]), 0.0, -np.inf)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
 class CrossEntropy:
     """L = -sum_k t_k ln y_k, for outputs y that are probabilities (after softmax)."""
 
     def per_example(self, Y, T):
-        Y, T = _targets(Y, T)
+        Y, T = _probabilities(Y, T)
         # A probability of exactly 0 would give ln 0 = -inf (and 0 * -inf = NaN): clip at the
         # smallest positive float so the cost stays finite. Use from_logits for exact large costs.
         tiny = np.finfo(Y.dtype).tiny
@@ -71,37 +103,34 @@ class CrossEntropy:
         return float(np.mean(self.per_example(Y, T)))
 
     def gradient(self, Y, T):
-        Y, T = _targets(Y, T)
+        Y, T = _probabilities(Y, T)
         tiny = np.finfo(Y.dtype).tiny
         return -T / np.maximum(Y, tiny) / len(Y)
 
     # Softmax followed by cross entropy, computed from the logits z: exact for any size of z.
     def from_logits(self, Z, T):
         """Mean of L = logsumexp(z) - sum_k t_k z_k over the batch."""
-        Z, T = _targets(Z, T)
-        m = Z.max(axis=1, keepdims=True)
-        log_y = Z - m - np.log(np.sum(np.exp(Z - m), axis=1, keepdims=True))
-        return float(np.mean(-np.sum(T * log_y, axis=1)))
+        return self.from_logits_and_gradient(Z, T)[0]
 
     def gradient_from_logits(self, Z, T):
-        """dC/dz of the mean cost through softmax: (y - t) / batch -- never inf or NaN."""
-        from .nn import softmax
-        Z, T = _targets(Z, T)
-        return (softmax(Z) - T) / len(Z)
+        """dC/dz of the mean cost through softmax: ((sum_k t_k) y - t) / batch, never inf or NaN.
 
-    def _from_softmax(self, Z, Y, labels):
-        """from_logits(Z, labels) and gradient_from_logits(Z, labels) together, the same numbers,
-        for Y = softmax(Z) already computed and int labels already checked (training's fast path).
-
-        With one-hot t, sum_k t_k log y_k is log y of the label, and y - t is y less 1 there.
+        For a target row that is a distribution (one-hot labels, sum t = 1) this is (y - t) / batch.
         """
-        rows = np.arange(len(Z))
-        m = Z.max(axis=1, keepdims=True)
-        log_y = Z[rows, labels] - m[:, 0] - np.log(np.sum(np.exp(Z - m), axis=1))
-        delta = Y.copy()
-        delta[rows, labels] -= 1.0
+        return self.from_logits_and_gradient(Z, T)[1]
+
+    def from_logits_and_gradient(self, Z, T):
+        """from_logits(Z, T) and gradient_from_logits(Z, T) together, from one log-softmax (what
+        training uses: the cost and dC/dz of the softmax's input)."""
+        Z, T = _targets(Z, T, name="Z")
+        log_y = log_softmax(Z)
+        # t_k = 0 contributes nothing, even where ln y_k = -inf (0 * -inf would be NaN).
+        cost = -np.sum(T * log_y, axis=1, where=T != 0)
+        delta = np.exp(log_y)
+        delta *= T.sum(axis=1, keepdims=True)  # d/dz of ln sum e^z, times sum t; exactly 1 for labels
+        delta -= T
         delta /= len(Z)
-        return float(-log_y.sum() / len(Z)), delta  # = np.mean(-log_y), a few us faster
+        return float(np.mean(cost)), delta
 
     def __repr__(self):
         return "CrossEntropy()"

@@ -14,7 +14,6 @@ import pathlib
 import numpy as np
 
 from . import _validate
-from .cost import one_hot  # noqa: F401  (re-exported: data.one_hot)
 
 
 
@@ -37,6 +36,14 @@ def _missing(path):
              "it ships inside the dltutor package: reinstall it (`pip install --force-reinstall dltutor`, "
              "or `pip install -e .` from the course's folder)")
     return FileNotFoundError(f"{path} is missing; {where}")
+
+
+def one_hot(y, n_classes):
+    """Labels (n,) -> (n, n_classes) rows with a single 1."""
+    y = _validate.as_labels(y, "y", n_classes)
+    T = np.zeros((len(y), n_classes))
+    T[np.arange(len(y)), y] = 1.0
+    return T
 
 
 def load_digits():
@@ -66,11 +73,17 @@ def binarize(X, threshold=0.5):
     """The slides' input: ink -> 1, no ink -> 0 (pixels above threshold count as ink).
 
     X in [0, 1]; raw uint8 pixels (0..255, from load_mnist(images=True)) are scaled to [0, 1] first.
+    threshold is on that [0, 1] scale (a pixel exactly at the threshold is not ink).
     """
     raw = isinstance(X, np.ndarray) and X.dtype == np.uint8
+    threshold = _validate.in_range(threshold, "threshold", 0, 1,
+                                   expected=" (on the [0, 1] scale of the pixels: 128 of 255 is 128 / 255)")
     X = _validate.as_array(X, "X")
     if raw:
         X = X / 255.0
+    elif X.min() < 0 or X.max() > 1:
+        raise ValueError(f"X must hold pixels in [0, 1], got values from {X.min():g} to {X.max():g}: "
+                         "divide 0..255 pixels by 255 (uint8 pixels are scaled for you)")
     return (X > threshold).astype(np.float64)
 
 

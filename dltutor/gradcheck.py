@@ -2,26 +2,33 @@
 
     dC/dw ~ (C(w + eps) - C(w - eps)) / (2 eps)      (error O(eps^2))
 
-Run checks in float64: in float32 the rounding error of C swamps the difference.
+The checks run in float64 (check_network checks a float64 copy of a float32 network): in float32
+the rounding error of C swamps the difference.
 """
 import numpy as np
 
 from . import _validate
 from .nn import Dropout
+from .train import cost_and_gradient, cost_for, prepare
 
 
 def numerical_gradient(f, x, eps=1e-6):
-    """d f / d x for a scalar function f() of the array x, which is changed in place and restored."""
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat, gflat = x.reshape(-1), grad.reshape(-1)  # views: writing to flat writes to x
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
+    """d f / d x for a scalar function f() of the array x, which is changed in place and restored.
+
+    x must be a float array (an integer one cannot hold x + eps); any layout (views too).
+    """
+    if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
+        raise TypeError(f"x must be a float numpy array that f reads (changed in place), got "
+                        f"{_validate.describe(x)}: for integers, use x.astype(float) inside f's data")
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for i in np.ndindex(x.shape):  # indexing x itself: right for views that are not contiguous
+        old = x[i]
+        x[i] = old + eps
         f_plus = f()
-        flat[i] = old - eps
+        x[i] = old - eps
         f_minus = f()
-        flat[i] = old
-        gflat[i] = (f_plus - f_minus) / (2 * eps)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
@@ -35,6 +42,7 @@ def relative_error(a, b):
 
 
 def _freeze_dropout(layers, frozen):
+    """Hold each Dropout's last mask fixed (frozen=True), or draw new ones again."""
     for layer in layers:
         if isinstance(layer, Dropout):
             layer.frozen = frozen
@@ -67,19 +75,21 @@ def check_network(net, X, y, cost=None, eps=1e-6):
     """Relative error of backpropagation for every parameter of `net`: {'0.W': ..., ...}.
 
     The cost is the one training uses (default: cross entropy after softmax, else squared error).
+    A float32 network is checked as a float64 copy (the same layers, so the same backpropagation).
     """
-    from .train import _cost_and_delta, _prepare, default_cost
-    X, y = _prepare(net, X, y)
-    cost = cost or default_cost(net)
+    if net.dtype != np.float64:
+        net = net.astype(np.float64)
+    X, y = prepare(net, X, y)
+    cost = cost_for(net, cost)
     net.forward(X, train=True)  # draws the dropout masks that the check then holds fixed
     _freeze_dropout(net.layers, True)
     try:
         def C():
             Y = net.forward(X, train=True)
-            return _cost_and_delta(net, cost, Y, y)[0]
+            return cost_and_gradient(net, cost, Y, y)[0]
         Y = net.forward(X, train=True)
-        _, delta, through_softmax = _cost_and_delta(net, cost, Y, y)
-        net.backward(delta, skip_last=through_softmax)
+        _, dC, skip_last = cost_and_gradient(net, cost, Y, y)
+        net.backward(dC, skip_last=skip_last)
         analytic = {k: g.copy() for k, g in net.grads.items()}
         return {k: relative_error(analytic[k], numerical_gradient(C, p, eps))
                 for k, p in net.params.items()}

@@ -7,14 +7,20 @@ Every layer has `forward(X, train=False)` and `backward(dY) -> dX`. A layer with
 them in `params` and, after `backward`, their gradients in `grads` (the same keys), so optimizers,
 gradient checks and notebooks can reach them by name.
 """
+import copy
+
 import numpy as np
 
 from . import _validate
-from .cost import CrossEntropy, SquaredError  # noqa: F401  (re-exported: nn.CrossEntropy, ...)
+from .cost import CrossEntropy, SquaredError, log_softmax  # noqa: F401  (nn.CrossEntropy is cost.CrossEntropy)
 
 
 class Layer:
-    """A step of the network. Layers without parameters have empty `params` and `grads`."""
+    """A step of the network. Layers without parameters have empty `params` and `grads`.
+
+    layer(X) is layer.forward(X). A layer's backward may take input_grad=False (Dense does): then
+    it fills its grads but does not compute dC/dX, which a network's first layer never needs.
+    """
 
     def __init__(self):
         self.params = {}
@@ -22,6 +28,9 @@ class Layer:
 
     def forward(self, X, train=False):
         raise NotImplementedError
+
+    def __call__(self, X, train=False):
+        return self.forward(X, train=train)
 
     def backward(self, dY):
         raise NotImplementedError
@@ -58,9 +67,7 @@ class Dense(Layer):
         super().__init__()
         self.n_in = _validate.positive_int(n_in, "n_in")
         self.n_out = _validate.positive_int(n_out, "n_out")
-        dtype = np.dtype(dtype)
-        if dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+        dtype = _validate.float_dtype(dtype)
         if W is None:
             # Glorot & Bengio (2010): keeps the variance of z about the same from layer to layer.
             limit = np.sqrt(6.0 / (n_in + n_out))
@@ -97,10 +104,18 @@ class Dense(Layer):
         return self.W.dtype
 
     def forward(self, X, train=False):
-        X = _as_input(X, self.n_in, self.dtype)
-        self.X = X  # kept for backward: dC/dW needs the layer's input
+        """Z = X W^T + b for X (batch, n_in): a list or an array, converted to the layer's dtype.
+
+        An X of the wrong shape, or holding NaN or inf, is an error that says so.
+        """
+        X = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype, finite=False)
         Z = X @ self.W.T
         Z += self.b  # in place: no second (batch, n_out) array
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = Z.sum()  # NaN or inf anywhere in Z shows in its sum: one cheap pass
+        if not np.isfinite(total):
+            _validate.check_finite(X, "X")  # the input's fault? (else the weights are too large)
+        self.X = X  # kept for backward: dC/dW needs the layer's input
         return Z
 
     def backward(self, dZ, input_grad=True):
@@ -120,13 +135,6 @@ class Dense(Layer):
 
     def config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "dtype": self.dtype.name}
-
-
-def _as_input(X, n_in, dtype):
-    """X as a (batch, n_in) array of dtype; cheap when it already is one."""
-    if isinstance(X, np.ndarray) and X.ndim == 2 and X.shape[1] == n_in and X.shape[0] > 0:
-        return X if X.dtype == dtype else X.astype(dtype)
-    return _validate.as_batch(X, "X", n_in, dtype=dtype)
 
 
 def sigmoid(Z):
@@ -213,12 +221,10 @@ def softmax(Z):
     """y_i = e^{z_i} / sum_j e^{z_j} along each row; Z: (batch, n) -> (batch, n).
 
     Subtracting max(z) first changes nothing mathematically (it cancels) but keeps e^z <= 1,
-    so large logits cannot overflow.
+    so large logits cannot overflow (see cost.log_softmax; a row with +inf logits puts all its
+    probability on them).
     """
-    Z = np.asarray(Z)
-    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    E /= E.sum(axis=-1, keepdims=True)
-    return E
+    return np.exp(log_softmax(Z))
 
 
 class Softmax(Layer):
@@ -236,9 +242,6 @@ class Softmax(Layer):
         return self.Y * (dY - np.sum(dY * self.Y, axis=1, keepdims=True))
 
 
-_DEFAULT_SEED = object()  # Dropout(rng=...) not given: seed 0, one stream per layer (see Sequential)
-
-
 class Dropout(Layer):
     """Each unit of the layer before is dropped (set to 0) with probability p in training.
 
@@ -247,24 +250,51 @@ class Dropout(Layer):
     scaling="inverted": training uses a * mask / (1 - p); testing changes nothing.
     Both give the same expected output. A new mask is drawn from `rng` on every training forward,
     one row per example (each example of a mini-batch gets its own thinner network; the slides'
-    "resample for each mini-batch" is the case of a mini-batch of one), unless `frozen` is set
-    (for gradient checks). Without `rng`, a Sequential gives each of its Dropout layers its own
-    stream from seed 0, so that two layers never drop the same units.
+    "resample for each mini-batch" is the case of a mini-batch of one), unless a mask is fixed
+    with fix_mask (for gradient checks and for listing every thinned network).
+
+    rng: a seed or a numpy Generator. Left as None, the layer's stream comes from the network:
+    Sequential(..., seed=0) gives its layer i the stream default_rng([seed, i]), so that two
+    Dropout layers never drop the same units; a Dropout outside any network uses seed 0.
+
+    Public state: `mask`, the last training mask as applied (0 for a dropped unit, keep_scale for a
+    kept one), `keep_scale` (1, or 1 / (1 - p) inverted) and `test_factor` ((1 - p), or 1 inverted).
     """
 
-    def __init__(self, p, *, rng=_DEFAULT_SEED, scaling="slides"):
+    def __init__(self, p, *, rng=None, scaling="slides"):
         super().__init__()
         self.p = _validate.in_range(p, "p", 0, 1, high_open=True, expected=" (a dropout rate)")
         if scaling not in ("slides", "inverted"):
             raise ValueError(f"scaling must be 'slides' or 'inverted', got {scaling!r}")
         self.scaling = scaling
-        self.default_rng = rng is _DEFAULT_SEED
-        self.rng = _validate.rng(0 if self.default_rng else rng)
+        self.rng_from_network = rng is None
+        self.rng = _validate.rng(0 if rng is None else rng)
         self.mask = None
         self.train = None
         self.frozen = False
 
+    @property
+    def keep_scale(self):
+        """What training multiplies a kept unit by: 1 in the slides' form, 1 / (1 - p) inverted."""
+        return 1.0 / (1.0 - self.p) if self.scaling == "inverted" else 1.0
+
+    @property
+    def test_factor(self):
+        """What testing multiplies by: (1 - p) in the slides' form, 1 in the inverted form."""
+        return 1.0 - self.p if self.scaling == "slides" else 1.0
+
+    def fix_mask(self, keep):
+        """Use this keep pattern (1 = kept, 0 = dropped; rows of examples) on every training forward
+        until release_mask(): mask = keep * keep_scale."""
+        keep = _validate.as_array(keep, "keep", ndim=2)
+        self.mask, self.frozen = keep * self.keep_scale, True
+
+    def release_mask(self):
+        """Draw a new mask on every training forward again."""
+        self.mask, self.frozen = None, False
+
     def forward(self, A, train=False):
+        train = _validate.flag(train, "train")
         A = np.asarray(A)
         if not np.issubdtype(A.dtype, np.floating):
             A = A.astype(np.float64)  # an integer mask cannot hold 1 / (1 - p)
@@ -273,14 +303,8 @@ class Dropout(Layer):
             return A * self.test_factor if self.test_factor != 1.0 else A
         if not (self.frozen and self.mask is not None and self.mask.shape == A.shape):
             keep = self.rng.random(A.shape) >= self.p
-            scale = 1.0 / (1.0 - self.p) if self.scaling == "inverted" else 1.0
-            self.mask = keep.astype(A.dtype) * A.dtype.type(scale)
+            self.mask = keep.astype(A.dtype) * A.dtype.type(self.keep_scale)
         return A * self.mask
-
-    @property
-    def test_factor(self):
-        """What testing multiplies by: (1 - p) in the slides' form, 1 in the inverted form."""
-        return 1.0 - self.p if self.scaling == "slides" else 1.0
 
     def backward(self, dA):
         self._need_forward("train")
@@ -293,41 +317,61 @@ class Dropout(Layer):
         return {"p": self.p, "scaling": self.scaling}
 
 
+def _output_width(layers):
+    """The network's number of outputs; an error if a layer's inputs do not fit the layer before."""
+    width = None
+    for i, layer in enumerate(layers):
+        if isinstance(layer, Dense):
+            if width is not None and layer.n_in != width:
+                raise ValueError(f"layer {i} (Dense) expects {layer.n_in} inputs but the layers "
+                                 f"before it give {width}")
+            width = layer.n_out
+        elif isinstance(layer, Maxout) and width is not None:
+            if width % layer.k:
+                raise ValueError(f"layer {i} (Maxout k={layer.k}) needs a multiple of {layer.k} "
+                                 f"inputs, the layer before gives {width}")
+            width //= layer.k
+    return width
+
+
+def _check_layers(layers):
+    seen = {}
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layer {i} must be a dltutor.nn layer (Dense, Sigmoid, ...), "
+                            f"got {_validate.describe(layer)}")
+        if id(layer) in seen:
+            raise ValueError(f"layers {seen[id(layer)]} and {i} are the same {type(layer).__name__} object: "
+                             "each place in a network needs a layer of its own (build a new one)")
+        seen[id(layer)] = i
+    if not any(isinstance(layer, Dense) for layer in layers):
+        raise ValueError("a network needs at least one Dense layer")
+
+
+_SAVING_HINT = {
+    "save": "saving.save(net, path) writes a network to a file",
+    "load": "net = saving.load(path) makes a new network from a file; saving.load_into(net, path) "
+            "fills this one",
+}
+
+
 class Sequential:
     """Layers applied in order: forward from input to output, backward from output to input.
 
     `params` and `grads` are flat dicts over all layers, keyed "index.name" (e.g. "0.W").
+    seed: where the Dropout layers built without an rng get their streams (layer i:
+    default_rng([seed, i])).
     """
 
-    def __init__(self, *layers):
+    def __init__(self, *layers, seed=0):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"layer {i} must be a dltutor.nn layer (Dense, Sigmoid, ...), "
-                                f"got {type(layer).__name__}")
-        if not any(isinstance(layer, Dense) for layer in layers):
-            raise ValueError("a network needs at least one Dense layer")
+        _check_layers(layers)
         self.layers = list(layers)
-        # Each Dense layer's inputs must match the outputs of the Dense layer before it.
-        width = None
+        self.n_out = _output_width(self.layers)
         for i, layer in enumerate(self.layers):
-            if isinstance(layer, Dense):
-                if width is not None and layer.n_in != width:
-                    raise ValueError(f"layer {i} (Dense) expects {layer.n_in} inputs but the layers "
-                                     f"before it give {width}")
-                width = layer.n_out
-            elif isinstance(layer, Maxout) and width is not None:
-                if width % layer.k:
-                    raise ValueError(f"layer {i} (Maxout k={layer.k}) needs a multiple of {layer.k} "
-                                     f"inputs, the layer before gives {width}")
-                width //= layer.k
-        self.n_out = width
-        # Dropout layers left at the default seed get one stream each (seed 0, layer index): the same
-        # seed in every layer would drop the same units in all the layers of the same width.
-        for i, layer in enumerate(self.layers):
-            if isinstance(layer, Dropout) and layer.default_rng:
-                layer.rng = np.random.default_rng([0, i])
+            if isinstance(layer, Dropout) and layer.rng_from_network:
+                layer.rng = np.random.default_rng([seed, i])
 
     @property
     def n_in(self):
@@ -351,62 +395,56 @@ class Sequential:
 
     def forward(self, X, train=False):
         """X: (batch, n_in) -> output (batch, n_out). train=True turns dropout on."""
-        A = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype)
-        return self._forward(A, train)
-
-    __call__ = forward
-
-    def _forward(self, A, train=False):
-        """forward for a batch already checked: (batch, n_in) of the network's dtype (fit checks
-        the whole training set once, not every mini-batch again)."""
+        train = _validate.flag(train, "train")
+        A = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype, finite=False)  # Dense checks NaN
         for layer in self.layers:
             A = layer.forward(A, train=train)
         return A
+
+    __call__ = forward
 
     def backward(self, dY, skip_last=False, input_grad=True):
         """dY = dC/dy: (batch, n_out) -> dC/dX; fills every layer's grads.
 
         skip_last=True starts below the last layer (dY is then dC/dz of the last layer's input),
         which is how a softmax followed by cross entropy is differentiated stably.
-        input_grad=False stops at the first layer with parameters and returns None: training
-        needs no dC/dX, and the first Dense layer's dC/dX is a product as large as its forward one.
+        input_grad=False: the network's input gradient is not needed (training never uses it).
+        Backpropagation then stops at the first layer with parameters, which fills its grads
+        without computing its dC/dX (for a first Dense layer, a product as large as its forward
+        one), and returns None.
         """
         layers = self.layers[:-1] if skip_last else self.layers
-        if input_grad:
-            for layer in reversed(layers):
-                dY = layer.backward(dY)
-            return dY
-        first = next((i for i, layer in enumerate(layers) if layer.params), len(layers))
+        first = 0 if input_grad else next((i for i, layer in enumerate(layers) if layer.params), 0)
         for layer in reversed(layers[first + 1:]):
             dY = layer.backward(dY)
-        if first < len(layers):
-            layer = layers[first]
-            if type(layer).backward is Dense.backward:
-                layer.backward(dY, input_grad=False)
-            else:  # a layer with its own backward: called as it is
-                layer.backward(dY)
+        if input_grad:
+            return layers[0].backward(dY)
+        if isinstance(layers[first], Dense):
+            return layers[first].backward(dY, input_grad=False)
+        layers[first].backward(dY)
         return None
 
     def predict(self, X):
         """The class with the largest output for each example: (batch,) ints."""
+        X = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype)
+        _validate.warn_if_unscaled(X)
         return self.forward(X).argmax(axis=1)
 
     def astype(self, dtype):
-        """The same network with parameters in dtype (float32 for speed, float64 for checks)."""
-        for layer in self.layers:
+        """A new network, a copy of this one with its parameters in dtype (float32 for speed,
+        float64 for checks); this network is left as it is, like numpy's astype."""
+        dtype = _validate.float_dtype(dtype)
+        new = copy.deepcopy(self)
+        for layer in new.layers:
             for k, v in layer.params.items():
                 layer.params[k] = v.astype(dtype)
                 layer.grads[k] = np.zeros_like(layer.params[k])
-        return self
+        return new
 
-    def save(self, path):
-        from . import saving
-        saving.save(self, path)
-
-    @staticmethod
-    def load(path):
-        from . import saving
-        return saving.load(path)
+    def __getattr__(self, name):
+        if name in _SAVING_HINT:
+            raise AttributeError(f"a network has no .{name}(): {_SAVING_HINT[name]}")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self):
         inner = ",\n  ".join(repr(layer) for layer in self.layers)

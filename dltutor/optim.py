@@ -20,7 +20,10 @@ class Optimizer:
     def __init__(self, model, lr):
         if not (hasattr(model, "params") and hasattr(model, "grads")):
             raise TypeError(f"model must have params and grads (a network, a layer or optim.Point), "
-                            f"got {type(model).__name__}")
+                            f"got {_validate.describe(model)}")
+        if not model.params:
+            raise ValueError(f"model {type(model).__name__} has no parameters to train: give the optimizer "
+                             "the network (or a Dense layer), not a layer without weights")
         self.model = model
         self.lr = _validate.learning_rate(lr)
         self.state = {}  # per parameter: what the rule remembers between steps
@@ -47,22 +50,6 @@ class SGD(Optimizer):
     def __init__(self, model, lr=0.1, momentum=0.0):
         super().__init__(model, lr)
         self.momentum = _validate.in_range(momentum, "momentum", 0, 1, high_open=True)
-
-    def step(self, grads_times_lr=False):
-        """Move every parameter against its gradient, in place.
-
-        grads_times_lr=True: the grads already hold eta * g (train.fit backpropagates eta * dC/dy
-        for plain SGD), so the step is w -= grads: one pass over the weights instead of two.
-        """
-        if not grads_times_lr:
-            return super().step()
-        if self.momentum:
-            raise ValueError("grads_times_lr=True is for plain SGD: with momentum the step also "
-                             "needs the velocity, so pass the gradients themselves")
-        self.t += 1
-        grads = self.model.grads
-        for key, p in self.model.params.items():
-            p -= grads[key]
 
     def delta(self, key, g):
         if not self.momentum:

@@ -33,12 +33,26 @@ def style(i):
             "marker": MARKERS[i % len(MARKERS)], "markevery": 0.1}
 
 
-def show_images(images, labels=None, ncols=10, title=None, size=1.0, cmap="gray_r"):
-    """A grid of images (n, h, w) or rows (n, h*w) with square h = w; labels under each."""
+def _image_stack(images):
+    """images as (n, h, w): one image (h, w) or rows (n, h*w) with h = w; else a clear error."""
     images = np.asarray(images)
+    if images.ndim == 1:
+        raise ValueError(f"images must be images (n, h, w) or rows (n, h*w), got one 1-D array of shape "
+                         f"{images.shape}: for a single row x use x[None, :]")
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
-        images = images.reshape(len(images), side, side)
+        if side * side != images.shape[1]:
+            raise ValueError(f"images as rows need h*w pixels with h = w, got rows of {images.shape[1]} pixels: "
+                             "reshape them to (n, h, w) first")
+        return images.reshape(len(images), side, side)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be (n, h, w) or rows (n, h*w), got shape {images.shape}")
+    return images
+
+
+def show_images(images, labels=None, ncols=10, title=None, size=1.0, cmap="gray_r"):
+    """A grid of images (n, h, w) or rows (n, h*w) with square h = w; labels under each."""
+    images = _image_stack(images)
     n = len(images)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))

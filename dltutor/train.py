@@ -6,18 +6,22 @@
 y holds integer labels (batch,) for classification, or targets shaped like the output.
 """
 import sys
-import warnings
 
 import numpy as np
 
 from . import _validate
-from .cost import CrossEntropy, SquaredError
+from .cost import CrossEntropy, SquaredError, check_cost
 from .nn import Sequential, Softmax
-from .optim import SGD
+from .optim import SGD, Optimizer
+
+DIVERGED_FACTOR = 1000
+"""Training stops with Diverged when a mini-batch's cost is NaN or inf, or more than
+DIVERGED_FACTOR times max(1, the first mini-batch's cost): gradient descent that far past its
+start is not coming back."""
 
 
 class Diverged(FloatingPointError):
-    """The cost became NaN or inf during training."""
+    """The cost became NaN or inf, or grew far past where training started (see DIVERGED_FACTOR)."""
 
 
 class History(dict):
@@ -33,10 +37,19 @@ class History(dict):
 
 
 def default_cost(net):
+    """Cross entropy after a Softmax output, else squared error."""
     return CrossEntropy() if isinstance(net.layers[-1], Softmax) else SquaredError()
 
 
-def _prepare(net, X, y, name="X"):
+def check_network(net, name="net"):
+    if not isinstance(net, Sequential):
+        order = " (the network comes first: fit(net, X, y))" if isinstance(net, (np.ndarray, list, tuple)) else ""
+        raise TypeError(f"{name} must be a network, nn.Sequential(...), got {_validate.describe(net)}{order}")
+    return net
+
+
+def prepare(net, X, y, name="X"):
+    """X (n, n_in) of the network's dtype, checked, and y as int labels (n,) or targets (n, n_out)."""
     X = _validate.as_batch(X, name, net.n_in, dtype=net.dtype)
     y_name = "y" if name == "X" else f"{name}'s labels"
     y_arr = np.asarray(y)
@@ -50,37 +63,77 @@ def _prepare(net, X, y, name="X"):
     return X, y_arr
 
 
-def _cost_and_delta(net, cost, Y, T, checked=False):
-    """The batch's mean cost, dC/d(output), and whether that delta is already through softmax.
+def cost_for(net, cost=None):
+    """The cost to train `net` with: `cost` checked against the network's output, or the default."""
+    if cost is None:
+        return default_cost(net)
+    cost = check_cost(cost)
+    if isinstance(cost, CrossEntropy) and not isinstance(net.layers[-1], Softmax):
+        raise ValueError("cost=CrossEntropy() needs probabilities: end the network with nn.Softmax() "
+                         f"(its last layer is {type(net.layers[-1]).__name__}), or use SquaredError()")
+    return cost
 
-    checked=True: T comes from data that _prepare has checked (no second check every batch).
+
+def cost_and_gradient(net, cost, Y, T):
+    """The mean cost of the output Y = net.forward(...) for targets T, and where backward starts.
+
+    Returns (c, dC, skip_last): after a Softmax with CrossEntropy, dC = dC/dz of the softmax's input,
+    (y - t) / batch, exact for any logits, and skip_last=True (backward starts below the softmax);
+    else dC = dC/dY and skip_last=False. net.backward(dC, skip_last=skip_last) then fills the grads.
     """
     if isinstance(cost, CrossEntropy) and isinstance(net.layers[-1], Softmax):
-        # Softmax + cross entropy together: dC/dz = (y - t) / batch, exact for any logits.
-        Z = net.layers[-1].Z
-        if checked and np.ndim(T) == 1:
-            c, delta = cost._from_softmax(Z, net.layers[-1].Y, T)
-            return c, delta, True
-        return cost.from_logits(Z, T), cost.gradient_from_logits(Z, T), True
+        c, dC = cost.from_logits_and_gradient(net.layers[-1].Z, T)
+        return c, dC, True
     return cost(Y, T), cost.gradient(Y, T), False
 
 
 def evaluate(net, X, y, cost=None, batch_size=1000):
     """{'cost': mean cost, 'accuracy': fraction correct (labels only)} with dropout off."""
-    X, y = _prepare(net, X, y)
-    cost = cost or default_cost(net)
+    X, y = prepare(check_network(net), X, y)
+    _validate.warn_if_unscaled(X)
+    cost = cost_for(net, cost)
+    batch_size = _validate.positive_int(batch_size, "batch_size")
     total, correct = 0.0, 0
     for start in range(0, len(X), batch_size):
         Xb, yb = X[start:start + batch_size], y[start:start + batch_size]
         Y = net.forward(Xb)
-        c, _, _ = _cost_and_delta(net, cost, Y, yb, checked=True)
-        total += c * len(Xb)
+        total += cost_and_gradient(net, cost, Y, yb)[0] * len(Xb)
         if y.ndim == 1:
             correct += int(np.sum(Y.argmax(axis=1) == yb))
     result = {"cost": total / len(X)}
     if y.ndim == 1:
         result["accuracy"] = correct / len(X)
     return result
+
+
+def check_optimizer(optimizer, net):
+    if optimizer is None:
+        return SGD(net, lr=0.1)
+    if isinstance(optimizer, type) or not isinstance(optimizer, Optimizer):
+        make = optimizer.__name__ if isinstance(optimizer, type) else "optim.SGD"
+        raise TypeError(f"optimizer must be an optimizer made for this network, e.g. {make}(net, lr=0.1); "
+                        f"got {_validate.describe(optimizer)}")
+    if optimizer.model is not net:
+        raise ValueError("optimizer was made for another model: build it with this network")
+    return optimizer
+
+
+def _stop_if_diverged(c, limit, epoch, step, optimizer):
+    if np.isfinite(c) and c <= limit:
+        return
+    grew = "" if not np.isfinite(c) else f" ({DIVERGED_FACTOR} times more than at the start)"
+    raise Diverged(f"training diverged at epoch {epoch}, step {step}: the cost became {c:.4g}{grew}. "
+                   f"The learning rate (lr={optimizer.lr:g}) is probably too large; "
+                   f"try a smaller one, e.g. lr={optimizer.lr / 10:g}")
+
+
+def _forward(net, X, epoch, step, optimizer):
+    """net.forward(X, train=True); a layer's input turning NaN or inf (X itself was checked)
+    means the weights have blown up: Diverged."""
+    try:
+        return net.forward(X, train=True)
+    except _validate.NotFiniteError:
+        _stop_if_diverged(np.inf, 0.0, epoch, step, optimizer)
 
 
 def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed=0,
@@ -92,68 +145,42 @@ def fit(net, X, y, *, optimizer=None, cost=None, epochs=10, batch_size=100, seed
     validation: (X_val, y_val) to evaluate after each epoch. evaluate_train: after each epoch,
     measure the training cost with dropout off (else: the mean of the mini-batch costs).
     verbose: one line an epoch. callback(epoch, history): called after each epoch.
+    Raises Diverged when the cost becomes NaN or inf or grows far past its start (DIVERGED_FACTOR).
     """
-    X, y = _prepare(net, X, y)
-    largest = max(X.max(), -X.min())  # = np.abs(X).max(), without a copy of X
-    if largest > 100:
-        # Not an error, but sigmoid units saturate on such inputs and learning stalls.
-        warnings.warn(f"X has values up to {largest:g}: inputs in [0, 1] train much better "
-                      "(for pixels 0..255, divide by 255)", UserWarning, stacklevel=2)
-    if validation is not None:
-        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-            raise ValueError("validation must be a pair (X_val, y_val)")
-        validation = _prepare(net, *validation, name="validation")
+    X, y = prepare(check_network(net), X, y)
+    _validate.warn_if_unscaled(X)
+    validation = _prepare_validation(net, validation)
     epochs = _validate.positive_int(epochs, "epochs")
     batch_size = _validate.positive_int(batch_size, "batch_size")
-    optimizer = optimizer if optimizer is not None else SGD(net, lr=0.1)
-    if optimizer.model is not net:
-        raise ValueError("optimizer was made for another model: build it with this network")
-    cost = cost or default_cost(net)
+    optimizer = check_optimizer(optimizer, net)
+    cost = cost_for(net, cost)
     rng = _validate.rng(seed, "seed")
-    history = History(cost=[], accuracy=[])
-    if validation is not None:
-        history.update(val_cost=[], val_accuracy=[])
-    n = len(X)
-    # A Sequential (not a subclass with passes of its own) takes the fast path: mini-batches of the
-    # checked X are not checked again, and no dC/dX of the input is computed (training never uses it).
-    fast = type(net).forward is Sequential.forward and type(net).backward is Sequential.backward
-    # Plain SGD's step is eta * dC/dw, and backpropagation is linear in dC/dy: backpropagating
-    # eta * dC/dy makes every layer's grads the step itself, so the update is one pass over the
-    # weights (w -= step) instead of two (eta * g into a new array, then w -= it). After each epoch
-    # the grads are divided back by eta: net.grads hold the last mini-batch's gradient, as always.
-    fold_lr = fast and type(optimizer) is SGD and not optimizer.momentum
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
-        batch_costs = []
-        with np.errstate(over="ignore", invalid="ignore"):
-            for step, start in enumerate(range(0, n, batch_size), 1):
-                idx = order[start:start + batch_size]
-                Y = net._forward(X[idx], train=True) if fast else net.forward(X[idx], train=True)
-                c, delta, through_softmax = _cost_and_delta(net, cost, Y, y[idx], checked=True)
-                if not np.isfinite(c):
-                    raise Diverged(
-                        f"training diverged at epoch {epoch}, step {step}: the cost became {c}. "
-                        f"The learning rate (lr={optimizer.lr:g}) is probably too large; "
-                        f"try a smaller one, e.g. lr={optimizer.lr / 10:g}")
-                if fold_lr:
-                    net.backward(delta * optimizer.lr, skip_last=through_softmax, input_grad=False)
-                    optimizer.step(grads_times_lr=True)
-                elif fast:
-                    net.backward(delta, skip_last=through_softmax, input_grad=False)
-                    optimizer.step()
-                else:
-                    net.backward(delta, skip_last=through_softmax)
-                    optimizer.step()
+    history = History(cost=[], accuracy=[], **({"val_cost": [], "val_accuracy": []} if validation else {}))
+    limit = None
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught as divergence below
+        for epoch in range(1, epochs + 1):
+            order = rng.permutation(len(X))                                   # shuffle
+            batch_costs = []
+            for step, start in enumerate(range(0, len(X), batch_size), 1):
+                batch = order[start:start + batch_size]
+                Y = _forward(net, X[batch], epoch, step, optimizer)           # forward
+                c, dC, skip_last = cost_and_gradient(net, cost, Y, y[batch])  # cost and dC/dz
+                limit = limit or DIVERGED_FACTOR * max(1.0, c)
+                _stop_if_diverged(c, limit, epoch, step, optimizer)
+                net.backward(dC, skip_last=skip_last, input_grad=False)      # backward
+                optimizer.step()                                              # step
                 batch_costs.append(c)
-        if fold_lr:
-            for g in net.grads.values():
-                g /= optimizer.lr
-        _record(history, net, X, y, cost, validation, evaluate_train, batch_costs)
-        if verbose:
-            _print_epoch(epoch, epochs, history)
-        if callback is not None:
-            callback(epoch, history)
+            _record(history, net, X, y, cost, validation, evaluate_train, batch_costs)  # record
+            _report(epoch, epochs, history, verbose, callback)
     return history
+
+
+def _prepare_validation(net, validation):
+    if validation is None:
+        return None
+    if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise ValueError("validation must be a pair (X_val, y_val)")
+    return prepare(net, *validation, name="validation")
 
 
 def _record(history, net, X, y, cost, validation, evaluate_train, batch_costs):
@@ -171,6 +198,13 @@ def _record(history, net, X, y, cost, validation, evaluate_train, batch_costs):
             history["val_accuracy"].append(result["accuracy"])
 
 
+def _report(epoch, epochs, history, verbose, callback):
+    if verbose:
+        _print_epoch(epoch, epochs, history)
+    if callback is not None:
+        callback(epoch, history)
+
+
 def _print_epoch(epoch, epochs, history):
     parts = [f"epoch {epoch:>{len(str(epochs))}}/{epochs}", f"cost {history['cost'][-1]:.4f}"]
     if history.get("accuracy"):
@@ -180,8 +214,3 @@ def _print_epoch(epoch, epochs, history):
     if history.get("val_accuracy"):
         parts.append(f"val accuracy {100 * history['val_accuracy'][-1]:.1f}%")
     print(" | ".join(parts), file=sys.stdout, flush=True)
-
-
-def predict(net, X):
-    """Predicted class for each row of X: (n,) ints."""
-    return net.predict(X)

@@ -3,7 +3,7 @@ was expected. One row of the table per mistake a learner can make."""
 import numpy as np
 import pytest
 
-from dltutor import cost, data, gradcheck, nn, optim, train
+from dltutor import cost, data, gradcheck, nn, optim, saving, train
 
 
 def _net():
@@ -72,11 +72,11 @@ BAD_INPUTS = [
     ("Maxout after an odd width", lambda: nn.Sequential(nn.Dense(2, 5), nn.Maxout(2)), ValueError,
      r"layer 1 \(Maxout k=2\) needs a multiple of 2 inputs"),
     ("cross entropy with labels out of range", lambda: nn.CrossEntropy()(np.full((2, 3), 1 / 3), [0, 3]),
-     ValueError, r"y must hold labels in 0..2, got labels from 0 to 3"),
+     ValueError, r"T must hold labels in 0..2, got labels from 0 to 3"),
     ("squared error with targets of the wrong shape", lambda: nn.SquaredError()(np.ones((2, 3)), np.ones((2, 2))),
      ValueError, r"T must have the shape of Y \(2, 3\)"),
     ("cost with fewer labels than outputs", lambda: nn.CrossEntropy()(np.full((3, 2), 0.5), [0, 1]),
-     ValueError, r"T has 2 labels but Y has 3 rows"),
+     ValueError, r"T has 2 labels but Y has 3 examples"),
     ("learning rate 0", lambda: optim.SGD(_net(), lr=0), ValueError, r"lr must be in \(0, inf\) \(a learning rate > 0\)"),
     ("negative learning rate", lambda: optim.Adagrad(_net(), lr=-0.1), ValueError, r"lr must be in \(0, inf\)"),
     ("learning rate NaN", lambda: optim.Adam(_net(), lr=float("nan")), ValueError, r"lr must be a finite number"),
@@ -90,7 +90,7 @@ BAD_INPUTS = [
      KeyError, r"no parameter 'v'; the parameters are \['w'\]"),
     ("an optimizer of a list", lambda: optim.SGD([1, 2], lr=0.1), TypeError, r"model must have params and grads"),
     ("labels 1..10 for ten outputs", lambda: train.fit(_net(), np.ones((10, 3)), np.arange(1, 11), verbose=False),
-     ValueError, r"y must hold labels in 0..9, got labels from 1 to 10 \(labels 1..10\? subtract 1\)"),
+     ValueError, r"y must hold labels in 0..9, got labels from 1 to 10 \(labels 1..n\? subtract 1\)"),
     ("negative labels", lambda: train.fit(_net(), X3, [-1, 0, 1, 2, 3], verbose=False), ValueError,
      r"y must hold labels in 0..9"),
     ("fractional labels", lambda: train.fit(_net(), X3, [0.5, 1, 2, 3, 4], verbose=False), ValueError,
@@ -126,6 +126,93 @@ BAD_INPUTS = [
      r"Y must be 2-D"),
 ]
 
+
+def _dense_twice():
+    dense = nn.Dense(3, 3, rng=0)
+    return nn.Sequential(dense, nn.Sigmoid(), dense, nn.Softmax())
+
+
+class MyLayer(nn.Layer):
+    def forward(self, X, train=False):
+        return X
+
+    def backward(self, dY):
+        return dY
+
+
+_SIG = nn.Sequential(nn.Dense(3, 2, rng=0), nn.Sigmoid())
+_ONE = nn.Sequential(nn.Dense(3, 1, rng=0), nn.Sigmoid())
+_NINE = nn.Sequential(nn.Dense(3, 9, rng=0), nn.Softmax())
+
+# What an audit of misuse found silent or vague: each now a clear error (type and message).
+BAD_INPUTS += [
+    ("the same layer object twice in a network", _dense_twice, ValueError,
+     r"layers 0 and 2 are the same Dense object"),
+    ("a non-layer in a network", lambda: nn.Sequential(nn.Dense(3, 2), "relu"), TypeError,
+     r"layer 1 must be a dltutor.nn layer .* got str 'relu'"),
+    ("optimizer as a string", lambda: train.fit(_net(), X3, Y10, optimizer="adam", verbose=False), TypeError,
+     r"optimizer must be an optimizer made for this network, e.g. optim.SGD\(net, lr=0.1\); got str 'adam'"),
+    ("optimizer as a class", lambda: train.fit(_net(), X3, Y10, optimizer=optim.SGD, verbose=False), TypeError,
+     r"optimizer must be .* e.g. SGD\(net, lr=0.1\); got the class SGD"),
+    ("cost as a string", lambda: train.fit(_net(), X3, Y10, cost="cross_entropy", verbose=False), TypeError,
+     r"cost must be a cost object such as nn.CrossEntropy\(\) .* got str 'cross_entropy'"),
+    ("cost as a class", lambda: train.fit(_net(), X3, Y10, cost=nn.CrossEntropy, verbose=False), TypeError,
+     r"cost must be a cost object, got the class CrossEntropy: call it, CrossEntropy\(\)"),
+    ("fit with the arguments swapped", lambda: train.fit(X3, Y10, _net(), verbose=False), TypeError,
+     r"net must be a network, nn.Sequential\(...\), got an array .*the network comes first"),
+    ("evaluate with the arguments swapped", lambda: train.evaluate(X3, Y10, _net()), TypeError,
+     r"net must be a network"),
+    ("an optimizer for a layer without weights", lambda: optim.SGD(nn.ReLU()), ValueError,
+     r"model ReLU has no parameters to train"),
+    ("net.load(path) on a network", lambda: _net().load("net.npz"), AttributeError,
+     r"a network has no .load\(\): net = saving.load\(path\) makes a new network"),
+    ("net.save(path) on a network", lambda: _net().save("net.npz"), AttributeError,
+     r"saving.save\(net, path\)"),
+    ("train as a string", lambda: _net().forward(X3, train="False"), TypeError,
+     r"train must be True or False, got str 'False'"),
+    ("Dropout train as a string", lambda: nn.Dropout(0.3).forward(X3, train="False"), TypeError,
+     r"train must be True or False"),
+    ("cross entropy on a network without softmax",
+     lambda: train.fit(_SIG, X3[:2], [0, 1], cost=nn.CrossEntropy(), verbose=False), ValueError,
+     r"cost=CrossEntropy\(\) needs probabilities: end the network with nn.Softmax\(\) \(its last layer is Sigmoid\)"),
+    ("cross entropy of logits", lambda: nn.CrossEntropy()([[2.0, -1.0, 0.5]], [0]), ValueError,
+     r"CrossEntropy needs probabilities Y in \[0, 1\].*from -1 to 2.*from_logits"),
+    ("cross entropy gradient of logits", lambda: nn.CrossEntropy().gradient([[2.0, -1.0]], [0]), ValueError,
+     r"CrossEntropy needs probabilities"),
+    ("labels 0..9 on a 9-output network", lambda: train.fit(_NINE, np.ones((10, 3)), np.arange(10), verbose=False),
+     ValueError, r"y must hold labels in 0..8, got labels from 0 to 9: the network has 9 outputs, one per class; "
+                 r"labels up to 9 need 10"),
+    ("0/1 labels on a 1-output network", lambda: train.fit(_ONE, X3[:2], [0, 1], verbose=False), ValueError,
+     r"a network with 1 output cannot hold class labels .* y\[:, None\]"),
+    ("astype int32", lambda: _net().astype(np.int32), ValueError, r"dtype must be float32 or float64, got int32"),
+    ("astype float16", lambda: _net().astype(np.float16), ValueError, r"dtype must be float32 or float64, got float16"),
+    ("Dense called like a function with NaN", lambda: nn.Dense(3, 2)(NAN_X), ValueError,
+     r"X contains NaN or inf \(first at index \(0, 1\)\)"),
+    ("numerical gradient of an int array", lambda: gradcheck.numerical_gradient(lambda: 0.0, np.arange(3)), TypeError,
+     r"x must be a float numpy array"),
+    ("binarize float 0..255 pixels", lambda: data.binarize(np.array([[0.0, 128.0, 255.0]])), ValueError,
+     r"X must hold pixels in \[0, 1\], got values from 0 to 255: divide 0..255 pixels by 255"),
+    ("binarize with a threshold on the 0..255 scale", lambda: data.binarize(np.zeros((1, 3)), threshold=128),
+     ValueError, r"threshold must be in \[0, 1\] \(on the \[0, 1\] scale of the pixels: 128 of 255 is 128 / 255\)"),
+    ("evaluate with batch_size -1", lambda: train.evaluate(_net(), X3, Y10, batch_size=-1), ValueError,
+     r"batch_size must be a whole number >= 1, got -1"),
+    ("evaluate with batch_size 0", lambda: train.evaluate(_net(), X3, Y10, batch_size=0), ValueError,
+     r"batch_size must be a whole number >= 1, got 0"),
+    ("save to a missing folder", lambda: saving.save(_net(), "/nonexistent-folder/net.npz"), FileNotFoundError,
+     r"cannot save to /nonexistent-folder/net.npz: there is no folder /nonexistent-folder"),
+    ("save to a folder", lambda: saving.save(_net(), "/tmp"), IsADirectoryError,
+     r"cannot save to /tmp: it is a folder"),
+    ("save a single layer", lambda: saving.save(nn.Dense(3, 2), "/tmp/x.npz"), TypeError,
+     r"net must be a network, nn.Sequential\(...\), got Dense.*wrap a layer in one"),
+    ("save a network with a layer class of one's own",
+     lambda: saving.save(nn.Sequential(nn.Dense(3, 2), MyLayer()), "/tmp/never-written.npz"), TypeError,
+     r"layer 1 is a MyLayer, a class of its own: only the package's layers"),
+    ("load_into with the arguments swapped", lambda: saving.load_into("net.npz", _net()), TypeError,
+     r"load_into\(net, path\): the network comes first"),
+    ("load a folder", lambda: saving.load("/tmp"), IsADirectoryError, r"/tmp is a folder, not a network file"),
+    ("load with a network as the path", lambda: saving.load(_net()), TypeError,
+     r"path must be a file name \(str or pathlib.Path\), got Sequential"),
+]
 
 @pytest.mark.parametrize("what, call, exc, pattern", BAD_INPUTS, ids=[row[0] for row in BAD_INPUTS])
 def test_bad_input_gets_a_clear_error(what, call, exc, pattern):
