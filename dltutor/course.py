@@ -8,7 +8,8 @@ handing work between threads than it saves: on a 2-core machine notebook 03 took
 thread and 20-25 s on the default two while the machine was quiet, 60-71 s and 116-155 s while it
 was busy (the README gives the measurement). So `start` puts BLAS (and OpenMP) on one thread, and
 says so in its line; `course.threads(None)` gives the kernel its default threads back, and
-`course.threads(4)` any other number. `start("0.2.0", threads=None)` leaves the threads alone.
+`course.threads(4)` any other number. `start("0.2.0", threads=None)` leaves the threads alone;
+the environment variable DLTUTOR_THREADS, when set, gives start's thread count instead.
 """
 import os
 
@@ -62,6 +63,9 @@ def start(written_for, threads=1):
     threads: BLAS/OpenMP threads for this kernel (1, the course's choice), or None to leave them.
     """
     written_for = str(written_for)
+    if threads is not None and os.environ.get("DLTUTOR_THREADS"):
+        # a test of the course (tests/test_reproducible.py) runs every notebook on more threads
+        threads = int(os.environ["DLTUTOR_THREADS"])
     if threads is not None:
         _set_threads(threads)
         how = (f"BLAS on {threads} thread{'s' if threads != 1 else ''} (faster for small matrices; "

@@ -166,13 +166,16 @@ def deck_only(nb):
     output stays)."""
     for cell in nb.cells:
         if "deck-trim-output" in cell.metadata.get("tags", []):
-            keep_lines = cell.metadata.get("deck", {}).get("keep_lines", 12)
+            left = cell.metadata.get("deck", {}).get("keep_lines", 12)  # over all printed outputs
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream":
                     lines = output["text"].splitlines()
-                    if len(lines) > keep_lines:
-                        output["text"] = "\n".join(lines[:keep_lines] + [
-                            f"... ({len(lines) - keep_lines} more lines in the notebook)"]) + "\n"
+                    if len(lines) > left:
+                        output["text"] = "\n".join(lines[:left] + [
+                            f"... ({len(lines) - left} more lines in the notebook)"]) + "\n"
+                        left = 0
+                    else:
+                        left -= len(lines)
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

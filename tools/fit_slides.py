@@ -127,7 +127,7 @@ def plan(nb, sizes):
         if height > ROOM and cell.cell_type == "code" and size["input"] and size["output"]:
             tags.append("deck-hide-input")
             height -= size["input"]
-        lines = sum(o["text"].count("\n") + 1 for o in cell.get("outputs", [])
+        lines = sum(len(o["text"].splitlines()) for o in cell.get("outputs", [])
                     if o.get("output_type") == "stream")
         if height > ROOM and lines and size.get("text"):
             # keep as many printed lines as the room left by the rest of the cell allows
