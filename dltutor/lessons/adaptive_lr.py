@@ -10,8 +10,6 @@ dltutor/datafiles/results/adaptive_lr_full.json (about a minute on one thread):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.adaptive_lr --full
 """
-import argparse
-import json
 import os
 import pathlib
 import platform
@@ -21,6 +19,7 @@ import time
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullLocator
 
+from . import saved
 from .. import data, exercises, nn, optim, plot, train, widgets
 
 # ---------------------------------------------------------------------------------------------
@@ -385,17 +384,12 @@ def run_full(path=RESULTS, log=None):
            "sweep": rate_sweep(log=log)}
     out["chosen"] = chosen_rates(out["sweep"])
     out["seconds"] = round(time.perf_counter() - start, 1)
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    log(f"wrote {path} in {out['seconds']} s")
-    return out
+    return saved.write(out, path, log)
 
 
 def load_full(path=RESULTS):
     """The saved results of `python -m dltutor.lessons.adaptive_lr --full`, or None if not there."""
-    path = pathlib.Path(path)
-    return json.loads(path.read_text()) if path.exists() else None
+    return saved.read(path)
 
 
 def plot_seeds(results, histories, axes):
@@ -422,16 +416,9 @@ def plot_seeds(results, histories, axes):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.adaptive_lr",
-                                     description="Notebook 07's learning-rate sweep on the validation split.")
-    parser.add_argument("--full", action="store_true", help="run the sweep (about a minute on one thread)")
-    parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
-    args = parser.parse_args(argv)
-    if not args.full:
-        parser.print_help()
-        return 0
-    run_full(path=args.out)
-    return 0
+    return saved.main(argv, "python -m dltutor.lessons.adaptive_lr",
+                      "Notebook 07's learning-rate sweep on the validation split.",
+                      "run the sweep (about a minute on one thread)", RESULTS, run_full)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ runs from the command line and saves its results to dltutor/datafiles/results/dr
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.dropout --full
 """
-import argparse
-import json
 import pathlib
 import platform
 import sys
@@ -18,6 +16,7 @@ import time
 
 import numpy as np
 
+from . import saved
 from .. import data, exercises, nn, optim, train
 
 # ----------------------------------------------------------------------------------------------
@@ -587,30 +586,17 @@ def run_full(settings=FULL, path=FULL_RESULTS, log=None):
                 log(f"p = {p}, seed {seed}: validation {rows['val_accuracy'][-1]:.3f}")
     out["chosen_p"] = float(max(out["results"], key=lambda p: np.mean(out["results"][p]["val_accuracy"])))
     out["seconds"] = round(time.perf_counter() - start, 1)
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    log(f"wrote {path} in {out['seconds']} s")
-    return out
+    return saved.write(out, path, log)
 
 
 def load_full(path=FULL_RESULTS):
     """The saved results of `python -m dltutor.lessons.dropout --full`, or None if not there."""
-    path = pathlib.Path(path)
-    return json.loads(path.read_text()) if path.exists() else None
+    return saved.read(path)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.dropout",
-                                     description="Notebook 08's dropout experiment, in its full form.")
-    parser.add_argument("--full", action="store_true", help="run every dropout rate and seed (a few minutes)")
-    parser.add_argument("--out", default=str(FULL_RESULTS), help=f"where to write the results (default {FULL_RESULTS})")
-    args = parser.parse_args(argv)
-    if not args.full:
-        parser.print_help()
-        return 0
-    run_full(path=args.out)
-    return 0
+    return saved.main(argv, "python -m dltutor.lessons.dropout", "Notebook 08's dropout experiment, in its full form.",
+                      "run every dropout rate and seed (a few minutes)", FULL_RESULTS, run_full)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.relu_maxout --full
 """
-import argparse
-import json
 import os
 import pathlib
 import platform
@@ -21,6 +19,7 @@ import time
 
 import numpy as np
 
+from . import saved
 from .. import data, exercises, nn
 
 # --------------------------------------------------------------------------------------------
@@ -782,30 +781,17 @@ def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None):
             finals = [a[-1] if len(a) == s["epochs"] else "diverged" for a in out["train_accuracy"][key]]
             log(f"{key}: final training accuracy {finals}")
     out["seconds"] = round(time.perf_counter() - start, 1)
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    log(f"wrote {path} in {out['seconds']} s")
-    return out
+    return saved.write(out, path, log)
 
 
 def load_full(path=RESULTS):
     """The saved results of `python -m dltutor.lessons.relu_maxout --full`, or None if not there."""
-    path = pathlib.Path(path)
-    return json.loads(path.read_text()) if path.exists() else None
+    return saved.read(path)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m dltutor.lessons.relu_maxout",
-                                     description="Notebook 06's depth experiment, in its fuller form.")
-    parser.add_argument("--full", action="store_true", help="run it with depths 1-7, 5 seeds, 30 epochs")
-    parser.add_argument("--out", default=str(RESULTS), help=f"where to write the results (default {RESULTS})")
-    args = parser.parse_args(argv)
-    if not args.full:
-        parser.print_help()
-        return 0
-    run_full(path=args.out)
-    return 0
+    return saved.main(argv, "python -m dltutor.lessons.relu_maxout", "Notebook 06's depth experiment, in its fuller form.",
+                      "run it with depths 1-7, 5 seeds, 30 epochs", RESULTS, run_full)
 
 
 if __name__ == "__main__":

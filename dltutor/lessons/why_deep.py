@@ -23,7 +23,6 @@ digits runs over resampled train/validation/test splits, the number of epochs ch
 validation split (`three_way_split`, `fit_early_stopped`, `standard_error`, `paired_gaps`).
 """
 import argparse
-import json
 import os
 import pathlib
 import platform
@@ -32,6 +31,7 @@ import time
 
 import numpy as np
 
+from . import saved
 from .. import data, exercises, nn, optim, plot, slides, train
 from .. import widgets as _widgets
 
@@ -935,17 +935,12 @@ def run_full(settings=FULL_SETTINGS, path=RESULTS, log=None, only=None):
         out["results"][name] = job()
         out["seconds"][name] = round(time.perf_counter() - start, 1)
         log(f"{name}: done in {out['seconds'][name]} s")
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=1) + "\n")
-    log(f"wrote {path}")
-    return out
+    return saved.write(out, path, log)
 
 
 def load_full(path=RESULTS):
     """The saved results of `python -m dltutor.lessons.why_deep --full`, or None if not there."""
-    path = pathlib.Path(path)
-    return json.loads(path.read_text()) if path.exists() else None
+    return saved.read(path)
 
 
 def main(argv=None):
