@@ -65,8 +65,10 @@ def _fresh_venv(folder):
     _run([sys.executable, "-m", "venv", "--without-pip", folder], cwd=folder.parent)
     python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = _run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=folder).strip()
+    # (These may lie inside the checkout, as .venv/ does: only the site-packages folders are listed,
+    # never the checkout's own root, so `import dltutor` cannot find the source tree.)
     ours = [p for p in dict.fromkeys(site.getsitepackages() + [sysconfig.get_paths()["purelib"]])
-            if pathlib.Path(p).is_dir() and not pathlib.Path(p).resolve().is_relative_to(ROOT)]
+            if pathlib.Path(p).is_dir() and pathlib.Path(p).resolve() != ROOT]
     # A .pth file in the new environment lists this one's site-packages; .pth files *inside* those are
     # not processed, so an editable install of the checkout there cannot be imported.
     (pathlib.Path(purelib) / "borrowed_test_env.pth").write_text("\n".join(ours) + "\n")
