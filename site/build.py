@@ -207,21 +207,28 @@ def widget_parts(model_id, state, seen=None):
 
 
 def static_widget(model_id, state):
-    images, controls, texts = [], [], []
+    images, tags, controls, texts, described = [], [], [], [], []
     for name, values, buffers in widget_parts(model_id, state):
         if name == "ImageModel":
             images += [b["data"] for b in buffers if b.get("path") == ["value"]]
         elif name == "HTMLModel" and values.get("value"):
-            texts.append(re.sub(r"<[^>]+>", "", values["value"]).strip())
+            value = values["value"]
+            # a picture drawn as an <img> inside an HTML widget, with its alt text
+            # (without its event handlers: a page has no widget for them to reach)
+            tags += [re.sub(r"""\son\w+=("[^"]*"|'[^']*')""", "", tag) for tag in re.findall(r"<img\b[^>]*>", value)]
+            text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<img\b[^>]*>", "", value))).strip()
+            (described if "aria-live" in value else texts).append(" ".join(text.split()))
         elif "description" in values and ("value" in values or "index" in values):
             labels = values.get("_options_labels")
             value = labels[values["index"]] if labels and values.get("index") is not None \
                 else values.get("value")
             controls.append(f"{values['description']} = {value}")
-    caption = " ".join(texts)
-    alt = caption or "the figure at its start"
+    caption = " ".join(t for t in texts if t)
+    alt = " ".join(described) or caption or "the figure at its start"
     parts = [f'<img src="data:image/png;base64,{b}" alt="{html.escape(alt, quote=True)}">'
              for b in images]
+    parts += [tag if re.search(r'\balt=["\'][^"\']', tag) else tag.replace("<img", f'<img alt="{html.escape(alt, quote=True)}"', 1)
+              for tag in tags]
     start = f" Shown at its start: {html.escape('; '.join(controls))}." if controls else ""
     note = (f"<figcaption><strong>A static picture of an interactive figure.</strong>{start} "
             "Run the notebook in JupyterLab to move its controls.</figcaption>")
