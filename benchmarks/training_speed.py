@@ -28,11 +28,15 @@ PyTorch is optional and never a dependency of the course.
 """
 import argparse
 import gc
+import importlib
 import os
+import pathlib
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -47,17 +51,28 @@ LR = 0.1
 
 
 class Dltutor:
+    """train.fit, one call an epoch. package: another copy of dltutor to time beside this one
+    (--compare), with its name."""
     name = "dltutor"
 
-    def __init__(self, X, y, dtype, activation, seed):
+    def __init__(self, X, y, dtype, activation, seed, package=None, name=None):
+        nn_, optim_, self.train = (package.nn, package.optim, package.train) if package else (nn, optim, train)
+        self.name = name or self.name
         rng = np.random.default_rng(seed)
-        act = {"sigmoid": nn.Sigmoid, "relu": nn.ReLU}[activation]
-        self.net = nn.Sequential(
-            nn.Dense(784, 500, rng=rng, dtype=dtype), act(),
-            nn.Dense(500, 500, rng=rng, dtype=dtype), act(),
-            nn.Dense(500, 10, rng=rng, dtype=dtype), nn.Softmax())
-        self.opt = optim.SGD(self.net, lr=LR)
+        act = {"sigmoid": nn_.Sigmoid, "relu": nn_.ReLU}[activation]
+        self.net = nn_.Sequential(
+            nn_.Dense(784, 500, rng=rng, dtype=dtype), act(),
+            nn_.Dense(500, 500, rng=rng, dtype=dtype), act(),
+            nn_.Dense(500, 10, rng=rng, dtype=dtype), nn_.Softmax())
+        self.opt = optim_.SGD(self.net, lr=LR)
         self.X, self.y, self.epochs = X, y, 0
+
+    def start_from(self, init):
+        """Start from the weights [(W, b), ...] every other contender starts from."""
+        dense = [layer for layer in self.net.layers if hasattr(layer, "W")]
+        for layer, (W, b) in zip(dense, init):
+            layer.W[...], layer.b[...] = W, b
+        return self
 
     def weights(self):
         """[(W, b), ...] of the Dense layers, W: (n_out, n_in): every other starts from these."""
@@ -65,7 +80,7 @@ class Dltutor:
 
     def epoch(self):
         self.epochs += 1
-        train.fit(self.net, self.X, self.y, optimizer=self.opt, epochs=1, batch_size=BATCH,
+        self.train.fit(self.net, self.X, self.y, optimizer=self.opt, epochs=1, batch_size=BATCH,
                   seed=self.epochs, verbose=False, evaluate_train=False)
         return len(self.X)
 
@@ -405,11 +420,13 @@ def time_epoch(contender):
     return samples / seconds
 
 
-def run(X, y, dtype, activation, repeats, use_torch, loop_batches, pause, seed=0):
+def run(X, y, dtype, activation, repeats, use_torch, loop_batches, pause, seed=0, compare=None):
     X = X.astype(dtype)
     mine = Dltutor(X, y, dtype, activation, seed)
     init = mine.weights()  # all start from the same weights, so that they learn alike
     contenders = [mine, ScikitLearn(X, y, dtype, activation, seed, init)]
+    if compare is not None:
+        contenders.append(Dltutor(X, y, dtype, activation, seed, *compare).start_from(init))
     if use_torch:
         contenders.append(PyTorch(X, y, dtype, activation, seed, init))
     contenders += [PerExampleLoop(X, y, dtype, activation, seed, init, loop_batches),
@@ -433,6 +450,21 @@ def run(X, y, dtype, activation, repeats, use_torch, loop_batches, pause, seed=0
                      "spread": (min(rates[c.name]), max(rates[c.name])),
                      "accuracy": c.accuracy(), "dtype": c.dtype(), "samples": c.samples})
     return rows, start_accuracy
+
+
+def load_copy(folder):
+    """Import DIR/dltutor under another name (dltutor_compared), beside the installed dltutor: it
+    imports its own modules relatively, so a copy of the folder under a new name is a package."""
+    source = pathlib.Path(folder, "dltutor")
+    if not (source / "__init__.py").is_file():
+        raise SystemExit(f"--compare {folder}: no dltutor package in it (expected {source}/__init__.py)")
+    home = pathlib.Path(tempfile.mkdtemp(prefix="dltutor-compared-"))
+    shutil.copytree(source, home / "dltutor_compared", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(home))
+    package = importlib.import_module("dltutor_compared")
+    for module in ("nn", "optim", "train"):
+        importlib.import_module(f"dltutor_compared.{module}")
+    return package
 
 
 def import_time(runs=5):
@@ -484,6 +516,9 @@ def main(argv=None):
     parser.add_argument("--pause", type=float, default=0.1,
                         help="seconds between two timed epochs, for idle thread pools (default 0.1)")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out even if installed")
+    parser.add_argument("--compare", metavar="DIR",
+                        help="time another copy of the package too (DIR holds its dltutor/ folder, e.g. a "
+                             "checkout of an older version), as the contender 'dltutor DIR'")
     parser.add_argument("--profile", action="store_true",
                         help="instead: where dltutor's step spends its time, phase by phase")
     args = parser.parse_args(argv)
@@ -497,6 +532,7 @@ def main(argv=None):
         import torch
         blas_threads = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
         torch.set_num_threads(args.threads or blas_threads)
+    compare = (load_copy(args.compare), f"dltutor {args.compare}") if args.compare else None
     X, y = data.load_mnist()
     print(f"date: {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"machine: {machine()}")
@@ -530,7 +566,7 @@ def main(argv=None):
     for dtype_name in args.dtypes:
         for activation in args.activations:
             rows, start_accuracy = run(X, y, np.dtype(dtype_name).type, activation, args.repeats,
-                                       use_torch, args.loop_batches, args.pause)
+                                       use_torch, args.loop_batches, args.pause, compare=compare)
             results.append((dtype_name, activation, rows, start_accuracy))
             print(f"\n{dtype_name}, {activation} (accuracy at the start {100 * start_accuracy:.1f}%):")
             for row in rows:

@@ -73,51 +73,62 @@ def lab_command(root, start, extra=()):
     return command + list(extra)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m dltutor", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("notebooks", help="copy the course's notebooks into DIR (never overwrites a notebook)")
-    p.add_argument("dir", metavar="DIR")
-    p = sub.add_parser("lab", help="open the course map in JupyterLab (adds --allow-root for root)")
-    p.add_argument("dir", metavar="DIR", nargs="?",
+def parser():
+    p = argparse.ArgumentParser(prog="python -m dltutor", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("notebooks", help="copy the course's notebooks into DIR (never overwrites a notebook)")
+    s.add_argument("dir", metavar="DIR")
+    s = sub.add_parser("lab", help="open the course map in JupyterLab (adds --allow-root for root)")
+    s.add_argument("dir", metavar="DIR", nargs="?",
                    help=f"a folder for the notebooks (default: the clone's folder, or ./{DEFAULT_DIR})")
-    p.add_argument("--dry-run", action="store_true", help="print the JupyterLab command instead of running it")
+    s.add_argument("--dry-run", action="store_true", help="print the JupyterLab command instead of running it")
     sub.add_parser("version", help="print the installed version")
-    argv = sys.argv[1:] if argv is None else list(argv)
-    extra = []
-    if argv[:1] == ["lab"]:
-        # lab [DIR] [--dry-run] [JupyterLab's own arguments]: DIR only as the first word, so that
-        # `--port 8899` passes through whole
-        rest = argv[1:]
-        ours = rest[:1] if rest[:1] and not rest[0].startswith("-") else []
-        rest = rest[len(ours):]
-        ours += [a for a in rest if a in ("--dry-run", "-h", "--help")]
-        extra = [a for a in rest if a not in ("--dry-run", "-h", "--help")]
-        argv = ["lab"] + ours
-    args = parser.parse_args(argv)
+    return p
 
-    if args.command == "version":
-        print(__version__)
-        return 0
-    if args.command == "notebooks":
-        copy_notebooks(args.dir)
-        return 0
+
+def split_lab_arguments(rest):
+    """lab [DIR] [--dry-run] [JupyterLab's own arguments] -> (ours, JupyterLab's). DIR only as
+    the first word, so that `--port 8899` passes through whole."""
+    ours = rest[:1] if rest[:1] and not rest[0].startswith("-") else []
+    rest = rest[len(ours):]
+    ours += [a for a in rest if a in ("--dry-run", "-h", "--help")]
+    return ours, [a for a in rest if a not in ("--dry-run", "-h", "--help")]
+
+
+def lab(folder, dry_run, extra):
+    """Open the course map in JupyterLab: the clone's notebooks, or a copy of them in folder."""
     root = checkout()
-    if args.dir is None and root is not None:
+    if folder is None and root is not None:
         start = pathlib.PurePath("notebooks", START)
     else:
-        root = pathlib.Path(args.dir or DEFAULT_DIR).expanduser().resolve()
-        if not args.dry_run:
+        root = pathlib.Path(folder or DEFAULT_DIR).expanduser().resolve()
+        if not dry_run:
             copy_notebooks(root)
         start = pathlib.PurePath(START)
     command = lab_command(root, start, extra)
-    if args.dry_run:
+    if dry_run:
         print(" ".join(command))
         return 0
     print(f"opening {start} in JupyterLab, serving {root}", flush=True)
     if os.name == "posix":
         os.execv(command[0], command)   # JupyterLab takes this process's place (and its signals)
     return subprocess.call(command)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    extra = []
+    if argv[:1] == ["lab"]:
+        ours, extra = split_lab_arguments(argv[1:])
+        argv = ["lab"] + ours
+    args = parser().parse_args(argv)
+    if args.command == "version":
+        print(__version__)
+    elif args.command == "notebooks":
+        copy_notebooks(args.dir)
+    else:
+        return lab(args.dir, args.dry_run, extra)
+    return 0
 
 
 if __name__ == "__main__":

@@ -13,10 +13,14 @@ from . import _validate
 from .data import one_hot  # noqa: F401  (cost.one_hot is data.one_hot: labels to one-hot rows)
 
 
-def _targets(Y, T, name="Y"):
+def _outputs(Y, name="Y"):
+    """Y as a 2-D float array (integers become float64; float32 stays float32)."""
     Y = _validate.as_array(Y, name, ndim=2, finite=False, dtype=None)
-    if not np.issubdtype(Y.dtype, np.floating):
-        Y = Y.astype(np.float64)
+    return Y if Y.dtype.kind == "f" else Y.astype(np.float64)
+
+
+def _targets(Y, T, name="Y"):
+    Y = _outputs(Y, name)
     T_arr = np.asarray(T)
     if T_arr.ndim == 1:
         labels = _validate.as_labels(T_arr, "T", Y.shape[1], n_examples=len(Y), examples=f"{name} has")
@@ -122,6 +126,8 @@ class CrossEntropy:
     def from_logits_and_gradient(self, Z, T):
         """from_logits(Z, T) and gradient_from_logits(Z, T) together, from one log-softmax (what
         training uses: the cost and dC/dz of the softmax's input)."""
+        if np.ndim(T) == 1:
+            return self._from_logits_and_labels(Z, T)
         Z, T = _targets(Z, T, name="Z")
         log_y = log_softmax(Z)
         # t_k = 0 contributes nothing, even where ln y_k = -inf (0 * -inf would be NaN).
@@ -131,6 +137,18 @@ class CrossEntropy:
         delta -= T
         delta /= len(Z)
         return float(np.mean(cost)), delta
+
+    def _from_logits_and_labels(self, Z, labels):
+        """The same for labels: t is one-hot, so each sum over k picks the label's element
+        (what training on labels runs every mini-batch, without building the one-hot rows)."""
+        Z = _outputs(Z, "Z")
+        labels = _validate.as_labels(labels, "T", Z.shape[1], n_examples=len(Z), examples="Z has")
+        rows = np.arange(len(Z))
+        log_y = log_softmax(Z)
+        delta = np.exp(log_y)
+        delta[rows, labels] -= 1.0   # y - t
+        delta /= len(Z)
+        return float(-np.mean(log_y[rows, labels])), delta
 
     def __repr__(self):
         return "CrossEntropy()"

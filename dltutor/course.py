@@ -26,34 +26,46 @@ def threads(n=1):
     OPENBLAS_NUM_THREADS and MKL_NUM_THREADS, those loaded later (scikit-learn's, scipy's).
     Returns the thread count now in force per library, as {"openblas": 1, ...}.
     """
-    global _undo
-    from threadpoolctl import threadpool_info, threadpool_limits
+    from threadpoolctl import threadpool_info
     if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
         raise ValueError(f"n must be a whole number of threads >= 1, or None for the defaults; got {n!r}")
-    if _undo is not None:
-        limiter, environ, limited = _undo
-        limiter.restore_original_limits()
-        for var, value in environ.items():
-            if value is None:
-                os.environ.pop(var, None)
-            else:
-                os.environ[var] = value
-        # Libraries loaded while the limit was on started with it: give them the default they would
-        # have had (the environment's value before, else one thread a core).
-        later = [info["filepath"] for info in threadpool_info() if info["filepath"] not in limited]
-        if later:
-            default = next((int(v) for v in (environ["OPENBLAS_NUM_THREADS"], environ["OMP_NUM_THREADS"])
-                            if v and v.isdigit()), os.cpu_count() or 1)
-            for info in threadpool_info():
-                if info["filepath"] in later:
-                    threadpool_limits(limits={info["prefix"]: default})
-        _undo = None
+    _restore()
     if n is not None:
-        environ = {var: os.environ.get(var) for var in _VARS}
-        limiter = threadpool_limits(limits=n)
-        os.environ.update({var: str(n) for var in _VARS})
-        _undo = (limiter, environ, {info["filepath"] for info in threadpool_info()})
+        _limit(n)
     return {info["internal_api"]: info["num_threads"] for info in threadpool_info()}
+
+
+def _limit(n):
+    """Put every BLAS loaded (and, through the environment, every one loaded later) on n threads."""
+    global _undo
+    from threadpoolctl import threadpool_info, threadpool_limits
+    environ = {var: os.environ.get(var) for var in _VARS}
+    limiter = threadpool_limits(limits=n)
+    os.environ.update({var: str(n) for var in _VARS})
+    _undo = (limiter, environ, {info["filepath"] for info in threadpool_info()})
+
+
+def _restore():
+    """Undo the last _limit, if any: the limits, the environment, and libraries loaded since."""
+    global _undo
+    if _undo is None:
+        return
+    from threadpoolctl import threadpool_info, threadpool_limits
+    limiter, environ, limited = _undo
+    limiter.restore_original_limits()
+    for var, value in environ.items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value
+    # Libraries loaded while the limit was on started with it: give them the default they would
+    # have had (the environment's value before, else one thread a core).
+    default = next((int(v) for v in (environ["OPENBLAS_NUM_THREADS"], environ["OMP_NUM_THREADS"])
+                    if v and v.isdigit()), os.cpu_count() or 1)
+    for info in threadpool_info():
+        if info["filepath"] not in limited:
+            threadpool_limits(limits={info["prefix"]: default})
+    _undo = None
 
 
 def start(written_for, threads=1):

@@ -82,3 +82,20 @@ def test_gradient_check_of_a_float32_network_checks_a_float64_copy():
     for k, v in net32.params.items():  # the float32 network is left as it was
         assert v.dtype == np.float32
         np.testing.assert_array_equal(v, before[k])
+
+
+def test_cross_entropy_from_labels_is_the_one_hot_form():
+    """Training on labels takes a shorter path (no one-hot rows): it must give the same cost and
+    dC/dz as the one-hot targets, in float32 and float64, for large and infinite logits too."""
+    from dltutor.cost import CrossEntropy, one_hot
+    rng = np.random.default_rng(5)
+    for dtype in (np.float32, np.float64):
+        Z = (rng.normal(size=(9, 4)) * 30).astype(dtype)
+        Z[0, 2], Z[1] = np.inf, [1e30, -1e30, 0, 5]
+        y = rng.integers(0, 4, 9)
+        y[0] = 2
+        cost, delta = CrossEntropy().from_logits_and_gradient(Z, y)
+        cost_t, delta_t = CrossEntropy().from_logits_and_gradient(Z, one_hot(y, 4).astype(dtype))
+        assert delta.dtype == dtype
+        np.testing.assert_allclose(cost, cost_t, rtol=1e-6)
+        np.testing.assert_allclose(delta, delta_t, rtol=1e-6, atol=1e-12)

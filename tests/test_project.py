@@ -123,3 +123,24 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     command = re.search(r"<!-- test-command -->\s*```(?:bash|sh)?\n(.*?)```", readme, re.S).group(1).strip()
     assert command.splitlines()[-1] in ci
+
+
+def test_every_function_outside_the_lessons_reads_in_one_go():
+    """Cyclomatic complexity A or B (at most 10 paths) for every function and method of the
+    package outside dltutor/lessons/ (the lessons hold figures and experiments)."""
+    from radon.complexity import cc_rank, cc_visit
+    from radon.visitors import Class
+
+    def functions(blocks):
+        for block in blocks:
+            if isinstance(block, Class):
+                yield from functions(block.methods + block.inner_classes)
+            else:
+                yield block
+                yield from functions(block.closures)
+
+    too_complex = sorted({f"{path.name}:{f.lineno} {f.fullname}: {cc_rank(f.complexity)} ({f.complexity})"
+                          for path in (ROOT / "dltutor").glob("*.py")
+                          for f in functions(cc_visit(path.read_text()))
+                          if cc_rank(f.complexity) not in "AB"})
+    assert not too_complex, "split these into smaller functions:\n" + "\n".join(too_complex)
