@@ -1,6 +1,8 @@
 """The tutorial's worked examples, as data, so that notebooks and tests use the same numbers."""
 import numpy as np
 
+from . import nn
+
 # Part I, "Neural Network": a network f: R^2 -> R^2 of three sigmoid layers.
 NETWORK = {
     "W": [np.array([[1.0, -2.0], [-1.0, 1.0]]),
@@ -18,7 +20,6 @@ NETWORK_OUTPUTS = {
 
 def network():
     """The slides' network as a dltutor Sequential (Dense, Sigmoid) x 3."""
-    from . import nn
     layers = []
     for W, b in zip(NETWORK["W"], NETWORK["b"]):
         layers += [nn.Dense.from_weights(W, b), nn.Sigmoid()]

@@ -144,3 +144,28 @@ def test_every_function_outside_the_lessons_reads_in_one_go():
                           for f in functions(cc_visit(path.read_text()))
                           if cc_rank(f.complexity) not in "AB"})
     assert not too_complex, "split these into smaller functions:\n" + "\n".join(too_complex)
+
+
+def test_the_package_modules_import_each_other_without_a_cycle():
+    """Each module's imports of the package's own modules, at the top or inside functions, form
+    a graph without a cycle (a cycle would be worked around with imports hidden in functions)."""
+    modules = {p.stem: p for p in (ROOT / "dltutor").glob("*.py") if p.stem != "__init__"}
+    graph = {}
+    for name, path in modules.items():
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[name] = deps & modules.keys()
+
+    def cycle_from(name, path):
+        if name in path:
+            return path[path.index(name):] + [name]
+        for dep in sorted(graph[name]):
+            found = cycle_from(dep, path + [name])
+            if found:
+                return found
+        return None
+
+    cycles = [c for c in (cycle_from(name, []) for name in sorted(graph)) if c]
+    assert not cycles, "import cycle: " + " -> ".join(cycles[0])
