@@ -13,6 +13,7 @@ output over the plane. Nothing trains until Play or Step, so a stored notebook i
 (call `.step(n)` in a cell for a fixed start).
 """
 import asyncio
+import collections
 import io
 import time
 
@@ -30,6 +31,7 @@ ACTIVATIONS = ("sigmoid", "relu", "maxout")
 OPTIMIZERS = ("sgd", "adam")
 BLUE, ORANGE = np.array([0, 114, 178]), np.array([230, 159, 0])  # Okabe & Ito, as in dltutor.plot
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+MAX_LAYERS, MAX_WIDTH = 6, 16
 
 
 def make_data(kind="circles", n=200, noise=0.1, seed=0):
@@ -67,14 +69,15 @@ def split(X, y, test_fraction=0.5, seed=0):
     return (X[train], y[train]), (X[test], y[test])
 
 
-def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0):
-    """2 inputs -> hidden layers -> 2 softmax outputs. Maxout uses pieces of 2."""
+def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0, pieces=2):
+    """2 inputs -> hidden layers -> 2 softmax outputs. A maxout unit is the maximum of `pieces`
+    linear functions of its inputs (its Dense layer has pieces * width outputs)."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"build_network(): activation must be one of {ACTIVATIONS}, got {activation!r}")
     layers, n_in = [], 2
     for i, width in enumerate(hidden):
         if activation == "maxout":
-            layers += [nn.Dense(n_in, 2 * width, rng=seed + i), nn.Maxout(2)]
+            layers += [nn.Dense(n_in, pieces * width, rng=seed + i), nn.Maxout(pieces)]
         else:
             layers += [nn.Dense(n_in, width, rng=seed + i),
                        nn.Sigmoid() if activation == "sigmoid" else nn.ReLU()]
@@ -103,10 +106,18 @@ class Playground(W.VBox):
 
     def __init__(self, data="circles", hidden=(4, 4), activation="relu", lr=0.03, optimizer="adam",
                  dropout=0.0, noise=0.1, test_fraction=0.5, n=200, batch_size=16, seed=0,
-                 steps_per_frame=5, frames_per_second=8):
+                 steps_per_frame=10, frames_per_second=8, pieces=2):
         hidden = tuple(hidden)
         if not hidden or len(set(hidden)) != 1:
             raise ValueError(f"Playground(): hidden must be layers of one width, e.g. (8, 8), got {hidden!r}")
+        if not (1 <= len(hidden) <= MAX_LAYERS and 1 <= hidden[0] <= MAX_WIDTH):
+            raise ValueError(f"Playground(): hidden must have 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} "
+                             f"units, got {hidden!r}")
+        for name, value, allowed in (("data", data, DATASETS), ("activation", activation, ACTIVATIONS),
+                                     ("optimizer", optimizer, OPTIMIZERS), ("lr", lr, LEARNING_RATES),
+                                     ("pieces", pieces, (2, 3, 4))):
+            if value not in allowed:
+                raise ValueError(f"Playground(): {name} must be one of {allowed}, got {value!r}")
         self.n, self.batch_size, self.seed = n, batch_size, seed
         self.steps_per_frame, self.frames_per_second = steps_per_frame, frames_per_second
         style, layout = {"description_width": "initial"}, W.Layout(width="300px")
@@ -121,12 +132,14 @@ class Playground(W.VBox):
                                          continuous_update=False, style=style, layout=layout)),
             "test_fraction": named(W.FloatSlider(description="share of test points", min=0.1, max=0.9, step=0.1,
                                                  value=test_fraction, continuous_update=False, style=style, layout=layout)),
-            "layers": named(W.IntSlider(description="hidden layers", min=1, max=4, value=len(hidden),
+            "layers": named(W.IntSlider(description="hidden layers", min=1, max=MAX_LAYERS, value=len(hidden),
                                         continuous_update=False, style=style, layout=layout)),
-            "width": named(W.IntSlider(description="units per layer", min=1, max=8, value=hidden[0],
+            "width": named(W.IntSlider(description="units per layer", min=1, max=MAX_WIDTH, value=hidden[0],
                                        continuous_update=False, style=style, layout=layout)),
             "activation": named(W.Dropdown(description="activation", value=activation, style=style, layout=layout,
                                            options=[("sigmoid", "sigmoid"), ("ReLU", "relu"), ("maxout", "maxout")])),
+            "pieces": named(W.IntSlider(description="maxout pieces k", min=2, max=4, value=pieces,
+                                        continuous_update=False, style=style, layout=layout)),
             "lr": named(W.SelectionSlider(description="learning rate", options=LEARNING_RATES, value=lr,
                                           continuous_update=False, style=style, layout=layout)),
             "optimizer": named(W.Dropdown(description="optimizer", options=[("SGD", "sgd"), ("Adam", "adam")],
@@ -134,18 +147,22 @@ class Playground(W.VBox):
             "dropout": named(W.FloatSlider(description="dropout rate p", min=0, max=0.5, step=0.1, value=dropout,
                                            continuous_update=False, style=style, layout=layout)),
         }
-        self.buttons = {name: W.Button(description=name, tooltip=f"{name} training", layout=W.Layout(width="70px"))
-                        for name in ("Play", "Pause", "Step", "Reset")}
+        tips = {"Play": "Play: train live, a few mini-batches a frame",
+                "Pause": "Pause: stop training (the network is kept)",
+                "Step": f"Step: train {steps_per_frame} mini-batches",
+                "Reset": "Reset: new initial weights, cost curves cleared"}
+        self.buttons = {name: W.Button(description=name, tooltip=tip, layout=W.Layout(width="70px"))
+                        for name, tip in tips.items()}
         self.buttons["Play"].on_click(lambda b: self.play())
         self.buttons["Pause"].on_click(lambda b: self.pause())
         self.buttons["Step"].on_click(lambda b: self.step(self.steps_per_frame))
         self.buttons["Reset"].on_click(lambda b: self.reset())
         self.surface = W.Image(format="png", width=256, height=256, layout=W.Layout(width="256px", height="256px"))
         self.curves = W.Image(format="png", width=320, height=200, layout=W.Layout(width="320px", height="200px"))
-        self.units = W.HBox()
+        self.units = W.VBox(layout=W.Layout(width="576px"))
         self.status = W.HTML()
         self.task = None
-        self.draw_seconds = []
+        self.draw_seconds = collections.deque(maxlen=1000)  # seconds per draw, the latest ones
         grid = np.linspace(-1.2, 1.2, 64)
         g1, g2 = np.meshgrid(grid, grid[::-1])
         self.grid = np.c_[g1.ravel(), g2.ravel()]  # top row first, as in an image
@@ -160,6 +177,7 @@ class Playground(W.VBox):
         ax.set(title="Cost (cross entropy)", xlabel="mini-batch steps", ylabel="cost")
         ax.legend(fontsize=7)
         self._ax = ax
+        self._background, self._limits = None, None
         controls = W.VBox(list(self.controls.values()))
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
                            W.HTML("<b>Each hidden unit's output over the plane</b> (first layer on top)"), self.units])
@@ -182,14 +200,14 @@ class Playground(W.VBox):
         v = self.values
         X, y = make_data(v["data"], self.n, v["noise"], self.seed)
         (self.X_train, self.y_train), (self.X_test, self.y_test) = split(X, y, v["test_fraction"], self.seed)
-        self.net = build_network((v["width"],) * v["layers"], v["activation"], v["dropout"], self.seed)
+        self.net = build_network((v["width"],) * v["layers"], v["activation"], v["dropout"], self.seed,
+                                 v["pieces"])
         self.optimizer = (optim.Adam(self.net, lr=v["lr"]) if v["optimizer"] == "adam"
                           else optim.SGD(self.net, lr=v["lr"]))
         self.cost = CrossEntropy()
         self.steps = 0
         self.rng = np.random.default_rng(self.seed + 7)
         self.history = {"step": [], "train": [], "test": []}
-        self._background = None
         self._record()
         self.draw()
 
@@ -230,10 +248,16 @@ class Playground(W.VBox):
 
     async def _run(self):
         period = 1 / self.frames_per_second
-        while True:
-            start = time.perf_counter()
-            self.step(self.steps_per_frame)
-            await asyncio.sleep(max(0.0, period - (time.perf_counter() - start)))
+        try:
+            while True:
+                start = time.perf_counter()
+                self.step(self.steps_per_frame)
+                # the sleep hands the event loop back: clicks and other cells are served here
+                await asyncio.sleep(max(0.005, period - (time.perf_counter() - start)))
+        except Exception as exc:  # shown in the widget, not lost in the task
+            self.task = None
+            self.status.value = (f"<div role='alert' style='color:#D55E00'>Training stopped at step {self.steps}: "
+                                 f"{type(exc).__name__}: {exc}</div>")
 
     def pause(self):
         if self.task is not None:
@@ -244,7 +268,8 @@ class Playground(W.VBox):
     def _status(self):
         h = self.history
         train_acc, test_acc = self.accuracy(self.X_train, self.y_train), self.accuracy(self.X_test, self.y_test)
-        self.status.value = (f"<div aria-live='polite'>Step {self.steps}: training cost {h['train'][-1]:.4f}, "
+        self.status.value = (f"<div aria-live='polite'>{self.net.n_params} parameters. "
+                             f"Step {self.steps}: training cost {h['train'][-1]:.4f}, "
                              f"test cost {h['test'][-1]:.4f}; accuracy training {train_acc:.4f}, "
                              f"test {test_acc:.4f}. {'Training...' if self.playing else 'Paused.'}</div>")
 
@@ -273,16 +298,20 @@ class Playground(W.VBox):
         self.draw_seconds.append(time.perf_counter() - start)
 
     def _draw_curves(self):
-        """Blitting: axes, labels and ticks are drawn only when the limits must grow (x doubles);
-        otherwise the saved background is restored and only the two lines are drawn on it."""
+        """Blitting: axes, labels and ticks are drawn only when the limits change (x doubles from
+        64 steps, the top doubles from 1.05 as needed, and both return to their start on a Reset
+        or a control change); otherwise the saved background is restored and only the two lines
+        are drawn on it. A redraw of everything takes longer than all the rest of a frame."""
         h, ax, canvas = self.history, self._ax, self._fig.canvas
         self._train_line.set_data(h["step"], h["train"])
         self._test_line.set_data(h["step"], h["test"])
-        top = max(1.0, max(h["train"]), max(h["test"])) * 1.05
-        if self._background is None or h["step"][-1] > ax.get_xlim()[1] or top > ax.get_ylim()[1]:
-            xmax = 64
-            while xmax < h["step"][-1]:
-                xmax *= 2
+        xmax, top = 64, 1.05
+        while xmax < h["step"][-1]:
+            xmax *= 2
+        while top < max(max(h["train"]), max(h["test"])) * 1.05:
+            top *= 2
+        if self._background is None or (xmax, top) != self._limits:
+            self._limits = xmax, top
             ax.set_xlim(0, xmax)
             ax.set_ylim(0, top)
             for line in (self._train_line, self._test_line):
@@ -308,9 +337,9 @@ class Playground(W.VBox):
         shape = [len(row) for row in pictures]
         if shape != getattr(self, "_unit_shape", None):  # new widgets only when the network changes
             self._unit_shape = shape
-            self.units.children = [W.VBox([W.HBox([
+            self.units.children = [W.HBox([
                 W.Image(format="png", width=48, height=48, tooltip=f"layer {i + 1}, unit {j + 1}")
-                for j in range(n)]) for i, n in enumerate(shape)])]
-        for row, box in zip(pictures, self.units.children[0].children):
+                for j in range(n)], layout=W.Layout(flex_flow="row wrap")) for i, n in enumerate(shape)]
+        for row, box in zip(pictures, self.units.children):
             for png, image in zip(row, box.children):
                 image.value = png
