@@ -106,7 +106,7 @@ class Playground(W.VBox):
 
     def __init__(self, data="circles", hidden=(4, 4), activation="relu", lr=0.03, optimizer="adam",
                  dropout=0.0, noise=0.1, test_fraction=0.5, n=200, batch_size=16, seed=0,
-                 steps_per_frame=10, frames_per_second=8, pieces=2):
+                 steps_per_frame=20, frames_per_second=8, pieces=2):
         hidden = tuple(hidden)
         if not hidden or len(set(hidden)) != 1:
             raise ValueError(f"Playground(): hidden must be layers of one width, e.g. (8, 8), got {hidden!r}")
@@ -325,13 +325,14 @@ class Playground(W.VBox):
         ax.draw_artist(self._test_line)
 
     def _unit_images(self):
-        """One small picture a hidden unit: its output over the plane, scaled to its own range."""
+        """One small picture a hidden unit: its output over the plane, scaled to its own range
+        (blue low, orange high); a unit that is the same everywhere (a dead ReLU) is left white."""
         A, pictures = self.small_grid, []
         for layer in self.net.layers[:-2]:
             A = layer.forward(A)
             if isinstance(layer, (nn.Sigmoid, nn.ReLU, nn.Maxout)):
                 lo, hi = A.min(axis=0), A.max(axis=0)
-                scaled = (A - lo) / np.where(hi > lo, hi - lo, 1)
+                scaled = np.where(hi > lo, (A - lo) / np.where(hi > lo, hi - lo, 1), 0.5)
                 pictures.append([_png(_colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1))
                                  for j in range(A.shape[1])])
         shape = [len(row) for row in pictures]

@@ -127,3 +127,14 @@ def test_the_cost_axes_grow_and_come_back_on_reset():
 def test_bad_arguments_get_a_clear_error(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_a_dead_relu_unit_is_drawn_blank():
+    # notebook 05's start: on this seed the last of four layers of 4 ReLUs dies in the first Step
+    p = playground.Playground(data="spirals", hidden=(4, 4, 4, 4), activation="relu")
+    p.step(20)
+    last = p.units.children[-1].children
+    blank = playground._png(playground._colour(np.full((24, 24), 0.5)).repeat(2, 0).repeat(2, 1))
+    assert [image.value == blank for image in last] == [True] * 4
+    assert not any(image.value == blank for image in p.units.children[0].children)
+    assert abs(p.history["train"][-1] - np.log(2)) < 0.01  # nothing reaches the output: chance
