@@ -4,8 +4,8 @@
     playground.Playground(data="spirals", hidden=(8, 8), activation="relu")
 
 Controls: data set (circles, xor, two spirals, gaussians), noise, share of test points, hidden
-layers and their width, activation (sigmoid, ReLU, maxout), learning rate, optimizer (SGD, Adam),
-dropout; buttons Play / Pause / Step / Reset. The network is a dltutor.nn.Sequential trained by
+layers and their width, activation (sigmoid, ReLU, maxout and its number of pieces), learning
+rate, optimizer (SGD, Adam), dropout; buttons Play / Pause / Step / Reset. The network is a dltutor.nn.Sequential trained by
 dltutor's optimizers, a few mini-batches at a time, in a task on the kernel's event loop: the
 kernel stays responsive and Pause stops it at once. Pictures: the decision surface with the
 training and test points, the training and test cost against steps, and each hidden unit's own
@@ -13,7 +13,9 @@ output over the plane. Nothing trains until Play or Step, so a stored notebook i
 (call `.step(n)` in a cell for a fixed start).
 """
 import asyncio
+import base64
 import collections
+import html
 import io
 import time
 
@@ -25,6 +27,11 @@ from PIL import Image
 
 from . import nn, optim
 from .cost import CrossEntropy, one_hot
+from .widgets import _LABEL_CONTROLS
+
+# names the sliders and dropdowns for screen readers, as in dltutor.widgets
+_LABEL_PLAYGROUND = _LABEL_CONTROLS.replace(".dltutor-interactive", ".dltutor-playground")
+TILE, GAP = 48, 4  # px of one hidden unit's picture, and between two of them
 
 DATASETS = ("circles", "xor", "spirals", "gaussians")
 ACTIVATIONS = ("sigmoid", "relu", "maxout")
@@ -94,6 +101,13 @@ def _png(rgb):
     return buffer.getvalue()
 
 
+def _img(png, alt, width):
+    """An <img> of PNG bytes shown `width` CSS px wide (its height follows), with its alt text."""
+    return (f"<img src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}' "
+            f"alt='{html.escape(alt, quote=True)}' width='{width}' style='display:block' "
+            f"onload=\"{_LABEL_PLAYGROUND}\">")
+
+
 def _colour(p):
     """Probability of class 1 -> RGB between blue (class 0) and orange (class 1), white at 0.5."""
     p = p[..., None]
@@ -157,9 +171,10 @@ class Playground(W.VBox):
         self.buttons["Pause"].on_click(lambda b: self.pause())
         self.buttons["Step"].on_click(lambda b: self.step(self.steps_per_frame))
         self.buttons["Reset"].on_click(lambda b: self.reset())
-        self.surface = W.Image(format="png", width=256, height=256, layout=W.Layout(width="256px", height="256px"))
-        self.curves = W.Image(format="png", width=320, height=200, layout=W.Layout(width="320px", height="200px"))
-        self.units = W.VBox(layout=W.Layout(width="576px"))
+        # pictures as <img> in HTML widgets: alt text, natural size, and a stored notebook's page
+        # (site/build.py) shows them as they are laid out here
+        self.surface, self.curves, self.units = W.HTML(), W.HTML(), W.HTML()
+        self.unit_pixels = []  # per hidden layer, (units, 24, 24, 3): each unit's picture
         self.status = W.HTML()
         self.task = None
         self.draw_seconds = collections.deque(maxlen=1000)  # seconds per draw, the latest ones
@@ -180,7 +195,7 @@ class Playground(W.VBox):
         self._background, self._limits = None, None
         controls = W.VBox(list(self.controls.values()))
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
-                           W.HTML("<b>Each hidden unit's output over the plane</b> (first layer on top)"), self.units])
+                           W.HTML("<b>Each hidden unit's output over the plane</b> (a row a layer, the first on top)"), self.units])
         super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
         self.add_class("dltutor-playground")
         self.rebuild()
@@ -268,7 +283,8 @@ class Playground(W.VBox):
     def _status(self):
         h = self.history
         train_acc, test_acc = self.accuracy(self.X_train, self.y_train), self.accuracy(self.X_test, self.y_test)
-        self.status.value = (f"<div aria-live='polite'>{self.net.n_params} parameters. "
+        # role=status: read out by screen readers when it changes (a polite live region)
+        self.status.value = (f"<div role='status'>{self.net.n_params} parameters. "
                              f"Step {self.steps}: training cost {h['train'][-1]:.4f}, "
                              f"test cost {h['test'][-1]:.4f}; accuracy training {train_acc:.4f}, "
                              f"test {test_acc:.4f}. {'Training...' if self.playing else 'Paused.'}</div>")
@@ -288,12 +304,15 @@ class Playground(W.VBox):
                 for dc in range(-2, 3):
                     border = max(abs(dr), abs(dc)) == 2
                     rgb[rows + dr, cols + dc] = edge if border else np.where(y[:, None] == 1, ORANGE, BLUE)
-        self.surface.value = _png(rgb)
+        self.surface.value = _img(_png(rgb), f"Decision surface after {self.steps} steps: blue where the "
+                                  f"network says class 0, orange class 1, white undecided; white-edged points "
+                                  f"are training points, black-edged test points.", 256)
         self._draw_curves()
-        self.curves.value = _png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3])
+        h = self.history
+        self.curves.value = _img(_png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3]),
+                                 f"Cost against mini-batch steps: after {self.steps} steps training cost "
+                                 f"{h['train'][-1]:.4f}, test cost {h['test'][-1]:.4f}.", 320)
         self._unit_images()
-        self.surface.tooltip = (f"Decision surface after {self.steps} steps: blue for class 0, orange for "
-                                f"class 1; white-edged points are training, black-edged test.")
         self._status()
         self.draw_seconds.append(time.perf_counter() - start)
 
@@ -326,21 +345,23 @@ class Playground(W.VBox):
 
     def _unit_images(self):
         """One small picture a hidden unit: its output over the plane, scaled to its own range
-        (blue low, orange high); a unit that is the same everywhere (a dead ReLU) is left white."""
-        A, pictures = self.small_grid, []
+        (blue low, orange high); a unit that is the same everywhere (a dead ReLU) is left white.
+        All of them in one image, a row a layer (one PNG a frame, not one a unit)."""
+        A, self.unit_pixels = self.small_grid, []
         for layer in self.net.layers[:-2]:
             A = layer.forward(A)
             if isinstance(layer, (nn.Sigmoid, nn.ReLU, nn.Maxout)):
                 lo, hi = A.min(axis=0), A.max(axis=0)
                 scaled = np.where(hi > lo, (A - lo) / np.where(hi > lo, hi - lo, 1), 0.5)
-                pictures.append([_png(_colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1))
-                                 for j in range(A.shape[1])])
-        shape = [len(row) for row in pictures]
-        if shape != getattr(self, "_unit_shape", None):  # new widgets only when the network changes
-            self._unit_shape = shape
-            self.units.children = [W.HBox([
-                W.Image(format="png", width=48, height=48, tooltip=f"layer {i + 1}, unit {j + 1}")
-                for j in range(n)], layout=W.Layout(flex_flow="row wrap")) for i, n in enumerate(shape)]
-        for row, box in zip(pictures, self.units.children):
-            for png, image in zip(row, box.children):
-                image.value = png
+                self.unit_pixels.append(_colour(scaled.T.reshape(-1, 24, 24)))
+        rows, cols = len(self.unit_pixels), max(len(u) for u in self.unit_pixels)
+        sheet = np.full((rows * (TILE + GAP) - GAP, cols * (TILE + GAP) - GAP, 3), 235.0)
+        for i, units in enumerate(self.unit_pixels):
+            for j, unit in enumerate(units):
+                sheet[i * (TILE + GAP):i * (TILE + GAP) + TILE, j * (TILE + GAP):j * (TILE + GAP) + TILE] = \
+                    unit.repeat(TILE // 24, 0).repeat(TILE // 24, 1)
+        blank = [sum(bool(np.all(u == 255)) for u in units) for units in self.unit_pixels]
+        alt = "; ".join(f"layer {i + 1}: {len(u)} units" + (f", {b} of them the same everywhere" if b else "")
+                        for i, (u, b) in enumerate(zip(self.unit_pixels, blank)))
+        self.units.value = _img(_png(sheet), f"Each hidden unit's output over the plane, a row a layer: {alt}.",
+                                min(sheet.shape[1], 576))

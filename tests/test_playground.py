@@ -1,5 +1,6 @@
 """The playground driven headless: data sets, steps, pause, reset and every control."""
 import asyncio
+import re
 
 import numpy as np
 import pytest
@@ -50,9 +51,9 @@ def test_every_control_rebuilds_and_changes_what_is_shown(name, value):
     layers = [type(layer).__name__ for layer in p.net.layers]
     if name == "layers":
         assert layers.count("Dense") == value + 1
-        assert [len(row.children) for row in p.units.children] == [4] * value
+        assert [len(units) for units in p.unit_pixels] == [4] * value
     if name == "width":
-        assert [len(row.children) for row in p.units.children] == [value] * 2
+        assert [len(units) for units in p.unit_pixels] == [value] * 2
     if name == "pieces":  # only maxout has pieces; ReLU's network stays the same shape
         p.controls["activation"].value = "maxout"
         assert p.net.layers[0].n_out == 4 * 4 and p.net.layers[1].k == 4
@@ -68,9 +69,11 @@ def test_every_control_rebuilds_and_changes_what_is_shown(name, value):
 
 def test_each_hidden_unit_has_its_picture():
     p = playground.Playground(hidden=(3, 3, 3))
-    rows = p.units.children
-    assert [len(r.children) for r in rows] == [3, 3, 3]
-    assert all(img.value[:4] == b"\x89PNG" for r in rows for img in r.children)
+    assert [u.shape for u in p.unit_pixels] == [(3, 24, 24, 3)] * 3
+    assert "<img src='data:image/png;base64,iVBOR" in p.units.value  # a PNG
+    assert "layer 3: 3 units" in p.units.value and "width='" in p.units.value
+    for picture in (p.surface, p.curves, p.units):
+        assert re.search(r"alt='[^']{40,}'", picture.value)  # described for screen readers
 
 
 def test_play_trains_on_the_event_loop_and_pause_stops_at_once():
@@ -133,8 +136,7 @@ def test_a_dead_relu_unit_is_drawn_blank():
     # notebook 05's start: on this seed the last of four layers of 4 ReLUs dies in the first Step
     p = playground.Playground(data="spirals", hidden=(4, 4, 4, 4), activation="relu")
     p.step(20)
-    last = p.units.children[-1].children
-    blank = playground._png(playground._colour(np.full((24, 24), 0.5)).repeat(2, 0).repeat(2, 1))
-    assert [image.value == blank for image in last] == [True] * 4
-    assert not any(image.value == blank for image in p.units.children[0].children)
+    white = [[bool(np.all(unit == 255)) for unit in units] for units in p.unit_pixels]
+    assert white[-1] == [True] * 4 and white[0] == [False] * 4
+    assert "layer 4: 4 units, 4 of them the same everywhere" in p.units.value
     assert abs(p.history["train"][-1] - np.log(2)) < 0.01  # nothing reaches the output: chance
