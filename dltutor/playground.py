@@ -104,7 +104,7 @@ def _png(rgb):
 def _img(png, alt, width):
     """An <img> of PNG bytes shown `width` CSS px wide (its height follows), with its alt text."""
     return (f"<img src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}' "
-            f"alt='{html.escape(alt, quote=True)}' width='{width}' style='display:block' "
+            f"alt='{html.escape(alt, quote=True)}' width='{width}' style='display:inline-block;vertical-align:top' "
             f"onload=\"{_LABEL_PLAYGROUND}\">")
 
 
@@ -195,7 +195,7 @@ class Playground(W.VBox):
         self._background, self._limits = None, None
         controls = W.VBox(list(self.controls.values()))
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
-                           W.HTML("<b>Each hidden unit's output over the plane</b> (a row a layer, the first on top)"), self.units])
+                           W.HTML("<b>Each hidden unit's output over the plane</b> (a row a layer, the first on top)."), self.units])
         super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
         self.add_class("dltutor-playground")
         self.rebuild()
