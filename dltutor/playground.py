@@ -102,9 +102,12 @@ def _png(rgb):
 
 
 def _img(png, alt, width):
-    """An <img> of PNG bytes shown `width` CSS px wide (its height follows), with its alt text."""
+    """An <img> of PNG bytes shown `width` CSS px wide (its height follows), with its alt text.
+    The width is in the style too: a deck's style sheet would otherwise show the image at its
+    pixel size, twice the intended one for the HiDPI cost curves."""
     return (f"<img src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}' "
-            f"alt='{html.escape(alt, quote=True)}' width='{width}' style='display:inline-block;vertical-align:top' "
+            f"alt='{html.escape(alt, quote=True)}' width='{width}' "
+            f"style='width:{width}px;height:auto;display:inline-block;vertical-align:top' "
             f"onload=\"{_LABEL_PLAYGROUND}\">")
 
 
