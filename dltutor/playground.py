@@ -5,12 +5,13 @@
 
 Controls: data set (circles, xor, two spirals, gaussians), noise, share of test points, hidden
 layers and their width, activation (sigmoid, ReLU, maxout and its number of pieces), learning
-rate, optimizer (SGD, Adam), dropout; buttons Play / Pause / Step / Reset. The network is a dltutor.nn.Sequential trained by
-dltutor's optimizers, a few mini-batches at a time, in a task on the kernel's event loop: the
-kernel stays responsive and Pause stops it at once. Pictures: the decision surface with the
-training and test points, the training and test cost against steps, and each hidden unit's own
-output over the plane. Nothing trains until Play or Step, so a stored notebook is deterministic
-(call `.step(n)` in a cell for a fixed start).
+rate, optimizer (SGD, Adam), dropout; buttons Play / Pause / Step / Reset. The network is a
+dltutor.nn.Sequential trained by dltutor's optimizers, 20 mini-batches a frame by default, in a task on the
+kernel's event loop: the kernel stays responsive and Pause stops it at once. Pictures: the
+decision surface with the training and test points, the training and test cost against steps,
+and each hidden unit's own output over the plane, each with alt text, and a status line in
+words. Nothing trains until Play or Step, so a stored notebook is deterministic (call `.step(n)`
+in a cell for a fixed start).
 """
 import asyncio
 import base64
@@ -148,7 +149,8 @@ class Playground(W.VBox):
             "noise": named(W.FloatSlider(description="noise", min=0, max=0.5, step=0.05, value=noise,
                                          continuous_update=False, style=style, layout=layout)),
             "test_fraction": named(W.FloatSlider(description="share of test points", min=0.1, max=0.9, step=0.1,
-                                                 value=test_fraction, continuous_update=False, style=style, layout=layout)),
+                                                 value=test_fraction, continuous_update=False, style=style,
+                                                 layout=layout)),
             "layers": named(W.IntSlider(description="hidden layers", min=1, max=MAX_LAYERS, value=len(hidden),
                                         continuous_update=False, style=style, layout=layout)),
             "width": named(W.IntSlider(description="units per layer", min=1, max=MAX_WIDTH, value=hidden[0],
@@ -198,14 +200,14 @@ class Playground(W.VBox):
         self._background, self._limits = None, None
         controls = W.VBox(list(self.controls.values()))
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
-                           W.HTML("<b>Each hidden unit's output over the plane</b> (a row a layer, the first on top)."), self.units])
+                           W.HTML("<b>Each hidden unit's output over the plane</b> "
+                                  "(a row a layer, the first on top)."), self.units])
         super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
         self.add_class("dltutor-playground")
         self.rebuild()
 
-    def __repr__(self):
-        return ("Training playground: run this cell, then press Play to watch the network learn "
-                "(Pause, Step and Reset beside it).")
+    def __repr__(self):  # a stored notebook's text before the cell runs; ipywidgets cuts it at 110
+        return "Training playground: run this cell, then press Play to watch a network learn (or Step, Pause, Reset)."
 
     # --- the model --------------------------------------------------------------------------
     @property

@@ -108,6 +108,8 @@ def test_status_counts_parameters_and_stored_text_is_a_sentence():
     p.step(3)
     assert len(p.draw_seconds) == 2  # one picture at the start, one after the steps
     assert repr(p).startswith("Training playground: run this cell")
+    text = p._repr_mimebundle_()["text/plain"]  # what a stored notebook shows before the cell runs
+    assert text == repr(p) and text.endswith(".")  # whole, not cut by ipywidgets
 
 
 def test_the_cost_axes_grow_and_come_back_on_reset():
