@@ -4,15 +4,19 @@
     playground.Playground(data="spirals", hidden=(8, 8), activation="relu")
 
 Controls: data set (circles, xor, two spirals, gaussians), noise, share of test points, hidden
-layers and their width, activation (sigmoid, ReLU, maxout), learning rate, optimizer (SGD, Adam),
-dropout; buttons Play / Pause / Step / Reset. The network is a dltutor.nn.Sequential trained by
-dltutor's optimizers, a few mini-batches at a time, in a task on the kernel's event loop: the
-kernel stays responsive and Pause stops it at once. Pictures: the decision surface with the
-training and test points, the training and test cost against steps, and each hidden unit's own
-output over the plane. Nothing trains until Play or Step, so a stored notebook is deterministic
-(call `.step(n)` in a cell for a fixed start).
+layers and their width, activation (sigmoid, ReLU, maxout and its number of pieces), learning
+rate, optimizer (SGD, Adam), dropout; buttons Play / Pause / Step / Reset. The network is a
+dltutor.nn.Sequential trained by dltutor's optimizers, 20 mini-batches a frame by default, in a task on the
+kernel's event loop: the kernel stays responsive and Pause stops it at once. Pictures: the
+decision surface with the training and test points, the training and test cost against steps,
+and each hidden unit's own output over the plane, each with alt text, and a status line in
+words. Nothing trains until Play or Step, so a stored notebook is deterministic (call `.step(n)`
+in a cell for a fixed start).
 """
 import asyncio
+import base64
+import collections
+import html
 import io
 import time
 
@@ -24,12 +28,18 @@ from PIL import Image
 
 from . import nn, optim
 from .cost import CrossEntropy, one_hot
+from .widgets import _LABEL_CONTROLS
+
+# names the sliders and dropdowns for screen readers, as in dltutor.widgets
+_LABEL_PLAYGROUND = _LABEL_CONTROLS.replace(".dltutor-interactive", ".dltutor-playground")
+TILE, GAP = 48, 4  # px of one hidden unit's picture, and between two of them
 
 DATASETS = ("circles", "xor", "spirals", "gaussians")
 ACTIVATIONS = ("sigmoid", "relu", "maxout")
 OPTIMIZERS = ("sgd", "adam")
 BLUE, ORANGE = np.array([0, 114, 178]), np.array([230, 159, 0])  # Okabe & Ito, as in dltutor.plot
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+MAX_LAYERS, MAX_WIDTH = 6, 16
 
 
 def make_data(kind="circles", n=200, noise=0.1, seed=0):
@@ -67,14 +77,15 @@ def split(X, y, test_fraction=0.5, seed=0):
     return (X[train], y[train]), (X[test], y[test])
 
 
-def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0):
-    """2 inputs -> hidden layers -> 2 softmax outputs. Maxout uses pieces of 2."""
+def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0, pieces=2):
+    """2 inputs -> hidden layers -> 2 softmax outputs. A maxout unit is the maximum of `pieces`
+    linear functions of its inputs (its Dense layer has pieces * width outputs)."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"build_network(): activation must be one of {ACTIVATIONS}, got {activation!r}")
     layers, n_in = [], 2
     for i, width in enumerate(hidden):
         if activation == "maxout":
-            layers += [nn.Dense(n_in, 2 * width, rng=seed + i), nn.Maxout(2)]
+            layers += [nn.Dense(n_in, pieces * width, rng=seed + i), nn.Maxout(pieces)]
         else:
             layers += [nn.Dense(n_in, width, rng=seed + i),
                        nn.Sigmoid() if activation == "sigmoid" else nn.ReLU()]
@@ -91,6 +102,16 @@ def _png(rgb):
     return buffer.getvalue()
 
 
+def _img(png, alt, width):
+    """An <img> of PNG bytes shown `width` CSS px wide (its height follows), with its alt text.
+    The width is in the style too: a deck's style sheet would otherwise show the image at its
+    pixel size, twice the intended one for the HiDPI cost curves."""
+    return (f"<img src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}' "
+            f"alt='{html.escape(alt, quote=True)}' width='{width}' "
+            f"style='width:{width}px;height:auto;display:inline-block;vertical-align:top' "
+            f"onload=\"{_LABEL_PLAYGROUND}\">")
+
+
 def _colour(p):
     """Probability of class 1 -> RGB between blue (class 0) and orange (class 1), white at 0.5."""
     p = p[..., None]
@@ -103,10 +124,18 @@ class Playground(W.VBox):
 
     def __init__(self, data="circles", hidden=(4, 4), activation="relu", lr=0.03, optimizer="adam",
                  dropout=0.0, noise=0.1, test_fraction=0.5, n=200, batch_size=16, seed=0,
-                 steps_per_frame=5, frames_per_second=8):
+                 steps_per_frame=20, frames_per_second=8, pieces=2):
         hidden = tuple(hidden)
         if not hidden or len(set(hidden)) != 1:
             raise ValueError(f"Playground(): hidden must be layers of one width, e.g. (8, 8), got {hidden!r}")
+        if not (1 <= len(hidden) <= MAX_LAYERS and 1 <= hidden[0] <= MAX_WIDTH):
+            raise ValueError(f"Playground(): hidden must have 1 to {MAX_LAYERS} layers of 1 to {MAX_WIDTH} "
+                             f"units, got {hidden!r}")
+        for name, value, allowed in (("data", data, DATASETS), ("activation", activation, ACTIVATIONS),
+                                     ("optimizer", optimizer, OPTIMIZERS), ("lr", lr, LEARNING_RATES),
+                                     ("pieces", pieces, (2, 3, 4))):
+            if value not in allowed:
+                raise ValueError(f"Playground(): {name} must be one of {allowed}, got {value!r}")
         self.n, self.batch_size, self.seed = n, batch_size, seed
         self.steps_per_frame, self.frames_per_second = steps_per_frame, frames_per_second
         style, layout = {"description_width": "initial"}, W.Layout(width="300px")
@@ -120,13 +149,16 @@ class Playground(W.VBox):
             "noise": named(W.FloatSlider(description="noise", min=0, max=0.5, step=0.05, value=noise,
                                          continuous_update=False, style=style, layout=layout)),
             "test_fraction": named(W.FloatSlider(description="share of test points", min=0.1, max=0.9, step=0.1,
-                                                 value=test_fraction, continuous_update=False, style=style, layout=layout)),
-            "layers": named(W.IntSlider(description="hidden layers", min=1, max=4, value=len(hidden),
+                                                 value=test_fraction, continuous_update=False, style=style,
+                                                 layout=layout)),
+            "layers": named(W.IntSlider(description="hidden layers", min=1, max=MAX_LAYERS, value=len(hidden),
                                         continuous_update=False, style=style, layout=layout)),
-            "width": named(W.IntSlider(description="units per layer", min=1, max=8, value=hidden[0],
+            "width": named(W.IntSlider(description="units per layer", min=1, max=MAX_WIDTH, value=hidden[0],
                                        continuous_update=False, style=style, layout=layout)),
             "activation": named(W.Dropdown(description="activation", value=activation, style=style, layout=layout,
                                            options=[("sigmoid", "sigmoid"), ("ReLU", "relu"), ("maxout", "maxout")])),
+            "pieces": named(W.IntSlider(description="maxout pieces k", min=2, max=4, value=pieces,
+                                        continuous_update=False, style=style, layout=layout)),
             "lr": named(W.SelectionSlider(description="learning rate", options=LEARNING_RATES, value=lr,
                                           continuous_update=False, style=style, layout=layout)),
             "optimizer": named(W.Dropdown(description="optimizer", options=[("SGD", "sgd"), ("Adam", "adam")],
@@ -134,18 +166,23 @@ class Playground(W.VBox):
             "dropout": named(W.FloatSlider(description="dropout rate p", min=0, max=0.5, step=0.1, value=dropout,
                                            continuous_update=False, style=style, layout=layout)),
         }
-        self.buttons = {name: W.Button(description=name, tooltip=f"{name} training", layout=W.Layout(width="70px"))
-                        for name in ("Play", "Pause", "Step", "Reset")}
+        tips = {"Play": "Play: train live, a few mini-batches a frame",
+                "Pause": "Pause: stop training (the network is kept)",
+                "Step": f"Step: train {steps_per_frame} mini-batches",
+                "Reset": "Reset: new initial weights, cost curves cleared"}
+        self.buttons = {name: W.Button(description=name, tooltip=tip, layout=W.Layout(width="70px"))
+                        for name, tip in tips.items()}
         self.buttons["Play"].on_click(lambda b: self.play())
         self.buttons["Pause"].on_click(lambda b: self.pause())
         self.buttons["Step"].on_click(lambda b: self.step(self.steps_per_frame))
         self.buttons["Reset"].on_click(lambda b: self.reset())
-        self.surface = W.Image(format="png", width=256, height=256, layout=W.Layout(width="256px", height="256px"))
-        self.curves = W.Image(format="png", width=320, height=200, layout=W.Layout(width="320px", height="200px"))
-        self.units = W.HBox()
+        # pictures as <img> in HTML widgets: alt text, natural size, and a stored notebook's page
+        # (site/build.py) shows them as they are laid out here
+        self.surface, self.curves, self.units = W.HTML(), W.HTML(), W.HTML()
+        self.unit_pixels = []  # per hidden layer, (units, 24, 24, 3): each unit's picture
         self.status = W.HTML()
         self.task = None
-        self.draw_seconds = []
+        self.draw_seconds = collections.deque(maxlen=1000)  # seconds per draw, the latest ones
         grid = np.linspace(-1.2, 1.2, 64)
         g1, g2 = np.meshgrid(grid, grid[::-1])
         self.grid = np.c_[g1.ravel(), g2.ravel()]  # top row first, as in an image
@@ -160,16 +197,17 @@ class Playground(W.VBox):
         ax.set(title="Cost (cross entropy)", xlabel="mini-batch steps", ylabel="cost")
         ax.legend(fontsize=7)
         self._ax = ax
+        self._background, self._limits = None, None
         controls = W.VBox(list(self.controls.values()))
         pictures = W.VBox([W.HBox([self.surface, self.curves]),
-                           W.HTML("<b>Each hidden unit's output over the plane</b> (first layer on top)"), self.units])
+                           W.HTML("<b>Each hidden unit's output over the plane</b> "
+                                  "(a row a layer, the first on top)."), self.units])
         super().__init__([W.HBox(list(self.buttons.values())), W.HBox([controls, pictures]), self.status])
         self.add_class("dltutor-playground")
         self.rebuild()
 
-    def __repr__(self):
-        return ("Training playground: run this cell, then press Play to watch the network learn "
-                "(Pause, Step and Reset beside it).")
+    def __repr__(self):  # a stored notebook's text before the cell runs; ipywidgets cuts it at 110
+        return "Training playground: run this cell, then press Play to watch a network learn (or Step, Pause, Reset)."
 
     # --- the model --------------------------------------------------------------------------
     @property
@@ -182,14 +220,14 @@ class Playground(W.VBox):
         v = self.values
         X, y = make_data(v["data"], self.n, v["noise"], self.seed)
         (self.X_train, self.y_train), (self.X_test, self.y_test) = split(X, y, v["test_fraction"], self.seed)
-        self.net = build_network((v["width"],) * v["layers"], v["activation"], v["dropout"], self.seed)
+        self.net = build_network((v["width"],) * v["layers"], v["activation"], v["dropout"], self.seed,
+                                 v["pieces"])
         self.optimizer = (optim.Adam(self.net, lr=v["lr"]) if v["optimizer"] == "adam"
                           else optim.SGD(self.net, lr=v["lr"]))
         self.cost = CrossEntropy()
         self.steps = 0
         self.rng = np.random.default_rng(self.seed + 7)
         self.history = {"step": [], "train": [], "test": []}
-        self._background = None
         self._record()
         self.draw()
 
@@ -230,10 +268,16 @@ class Playground(W.VBox):
 
     async def _run(self):
         period = 1 / self.frames_per_second
-        while True:
-            start = time.perf_counter()
-            self.step(self.steps_per_frame)
-            await asyncio.sleep(max(0.0, period - (time.perf_counter() - start)))
+        try:
+            while True:
+                start = time.perf_counter()
+                self.step(self.steps_per_frame)
+                # the sleep hands the event loop back: clicks and other cells are served here
+                await asyncio.sleep(max(0.005, period - (time.perf_counter() - start)))
+        except Exception as exc:  # shown in the widget, not lost in the task
+            self.task = None
+            self.status.value = (f"<div role='alert' style='color:#D55E00'>Training stopped at step {self.steps}: "
+                                 f"{type(exc).__name__}: {exc}</div>")
 
     def pause(self):
         if self.task is not None:
@@ -244,7 +288,9 @@ class Playground(W.VBox):
     def _status(self):
         h = self.history
         train_acc, test_acc = self.accuracy(self.X_train, self.y_train), self.accuracy(self.X_test, self.y_test)
-        self.status.value = (f"<div aria-live='polite'>Step {self.steps}: training cost {h['train'][-1]:.4f}, "
+        # role=status: read out by screen readers when it changes (a polite live region)
+        self.status.value = (f"<div role='status'>{self.net.n_params} parameters. "
+                             f"Step {self.steps}: training cost {h['train'][-1]:.4f}, "
                              f"test cost {h['test'][-1]:.4f}; accuracy training {train_acc:.4f}, "
                              f"test {test_acc:.4f}. {'Training...' if self.playing else 'Paused.'}</div>")
 
@@ -263,26 +309,33 @@ class Playground(W.VBox):
                 for dc in range(-2, 3):
                     border = max(abs(dr), abs(dc)) == 2
                     rgb[rows + dr, cols + dc] = edge if border else np.where(y[:, None] == 1, ORANGE, BLUE)
-        self.surface.value = _png(rgb)
+        self.surface.value = _img(_png(rgb), f"Decision surface after {self.steps} steps: blue where the "
+                                  f"network says class 0, orange class 1, white undecided; white-edged points "
+                                  f"are training points, black-edged test points.", 256)
         self._draw_curves()
-        self.curves.value = _png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3])
+        h = self.history
+        self.curves.value = _img(_png(np.asarray(self._fig.canvas.buffer_rgba())[..., :3]),
+                                 f"Cost against mini-batch steps: after {self.steps} steps training cost "
+                                 f"{h['train'][-1]:.4f}, test cost {h['test'][-1]:.4f}.", 320)
         self._unit_images()
-        self.surface.tooltip = (f"Decision surface after {self.steps} steps: blue for class 0, orange for "
-                                f"class 1; white-edged points are training, black-edged test.")
         self._status()
         self.draw_seconds.append(time.perf_counter() - start)
 
     def _draw_curves(self):
-        """Blitting: axes, labels and ticks are drawn only when the limits must grow (x doubles);
-        otherwise the saved background is restored and only the two lines are drawn on it."""
+        """Blitting: axes, labels and ticks are drawn only when the limits change (x doubles from
+        64 steps, the top doubles from 1.05 as needed, and both return to their start on a Reset
+        or a control change); otherwise the saved background is restored and only the two lines
+        are drawn on it. A redraw of everything takes longer than all the rest of a frame."""
         h, ax, canvas = self.history, self._ax, self._fig.canvas
         self._train_line.set_data(h["step"], h["train"])
         self._test_line.set_data(h["step"], h["test"])
-        top = max(1.0, max(h["train"]), max(h["test"])) * 1.05
-        if self._background is None or h["step"][-1] > ax.get_xlim()[1] or top > ax.get_ylim()[1]:
-            xmax = 64
-            while xmax < h["step"][-1]:
-                xmax *= 2
+        xmax, top = 64, 1.05
+        while xmax < h["step"][-1]:
+            xmax *= 2
+        while top < max(max(h["train"]), max(h["test"])) * 1.05:
+            top *= 2
+        if self._background is None or (xmax, top) != self._limits:
+            self._limits = xmax, top
             ax.set_xlim(0, xmax)
             ax.set_ylim(0, top)
             for line in (self._train_line, self._test_line):
@@ -296,21 +349,24 @@ class Playground(W.VBox):
         ax.draw_artist(self._test_line)
 
     def _unit_images(self):
-        """One small picture a hidden unit: its output over the plane, scaled to its own range."""
-        A, pictures = self.small_grid, []
+        """One small picture a hidden unit: its output over the plane, scaled to its own range
+        (blue low, orange high); a unit that is the same everywhere (a dead ReLU) is left white.
+        All of them in one image, a row a layer (one PNG a frame, not one a unit)."""
+        A, self.unit_pixels = self.small_grid, []
         for layer in self.net.layers[:-2]:
             A = layer.forward(A)
             if isinstance(layer, (nn.Sigmoid, nn.ReLU, nn.Maxout)):
                 lo, hi = A.min(axis=0), A.max(axis=0)
-                scaled = (A - lo) / np.where(hi > lo, hi - lo, 1)
-                pictures.append([_png(_colour(scaled[:, j].reshape(24, 24)).repeat(2, 0).repeat(2, 1))
-                                 for j in range(A.shape[1])])
-        shape = [len(row) for row in pictures]
-        if shape != getattr(self, "_unit_shape", None):  # new widgets only when the network changes
-            self._unit_shape = shape
-            self.units.children = [W.VBox([W.HBox([
-                W.Image(format="png", width=48, height=48, tooltip=f"layer {i + 1}, unit {j + 1}")
-                for j in range(n)]) for i, n in enumerate(shape)])]
-        for row, box in zip(pictures, self.units.children[0].children):
-            for png, image in zip(row, box.children):
-                image.value = png
+                scaled = np.where(hi > lo, (A - lo) / np.where(hi > lo, hi - lo, 1), 0.5)
+                self.unit_pixels.append(_colour(scaled.T.reshape(-1, 24, 24)))
+        rows, cols = len(self.unit_pixels), max(len(u) for u in self.unit_pixels)
+        sheet = np.full((rows * (TILE + GAP) - GAP, cols * (TILE + GAP) - GAP, 3), 235.0)
+        for i, units in enumerate(self.unit_pixels):
+            for j, unit in enumerate(units):
+                sheet[i * (TILE + GAP):i * (TILE + GAP) + TILE, j * (TILE + GAP):j * (TILE + GAP) + TILE] = \
+                    unit.repeat(TILE // 24, 0).repeat(TILE // 24, 1)
+        blank = [sum(bool(np.all(u == 255)) for u in units) for units in self.unit_pixels]
+        alt = "; ".join(f"layer {i + 1}: {len(u)} units" + (f", {b} of them the same everywhere" if b else "")
+                        for i, (u, b) in enumerate(zip(self.unit_pixels, blank)))
+        self.units.value = _img(_png(sheet), f"Each hidden unit's output over the plane, a row a layer: {alt}.",
+                                min(sheet.shape[1], 576))
