@@ -108,14 +108,7 @@ class Exercise:
     def compare(self, got, want):
         """None when `got` matches `want`; else a sentence saying how it differs."""
         if isinstance(want, tuple):
-            names = self.outputs or [f"part {i + 1}" for i in range(len(want))]
-            if not isinstance(got, (tuple, list)) or len(got) != len(want):
-                return f"should return {len(want)} things ({', '.join(names)}), got {_describe(got)}"
-            for name, g, w in zip(names, got, want):
-                problem = self.compare(g, w)
-                if problem:
-                    return f"{name}: {problem}"
-            return None
+            return self._compare_parts(got, want)
         if got is None:
             return "returned None: did you forget `return`?"
         try:
@@ -123,12 +116,24 @@ class Exercise:
             values = got_arr.astype(np.float64)
         except (TypeError, ValueError):
             return f"should be numbers, got {_describe(got)}"
-        want_arr = np.asarray(want, dtype=np.float64)
+        return self._compare_numbers(values, np.asarray(want, dtype=np.float64), got_arr.dtype)
+
+    def _compare_parts(self, got, want):
+        """An answer of several parts (a tuple): the first part that differs."""
+        names = self.outputs or [f"part {i + 1}" for i in range(len(want))]
+        if not isinstance(got, (tuple, list)) or len(got) != len(want):
+            return f"should return {len(want)} things ({', '.join(names)}), got {_describe(got)}"
+        problems = (f"{name}: {problem}" for name, g, w in zip(names, got, want)
+                    for problem in [self.compare(g, w)] if problem)
+        return next(problems, None)
+
+    def _compare_numbers(self, values, want_arr, dtype):
+        """Shapes, then NaN, then the values within the tolerance of the learner's dtype."""
         if values.shape != want_arr.shape:
             return f"has shape {values.shape}, expected {want_arr.shape}"
         if not np.all(np.isfinite(values)) and np.all(np.isfinite(want_arr)):
             return f"contains NaN or inf: {_show(values)}"
-        rtol, atol = TOLERANCE.get(got_arr.dtype, TOLERANCE[np.dtype(np.float64)])
+        rtol, atol = TOLERANCE.get(dtype, TOLERANCE[np.dtype(np.float64)])
         rtol, atol = max(rtol, self.rtol), max(atol, self.atol)
         if not np.allclose(values, want_arr, rtol=rtol, atol=atol, equal_nan=True):
             return f"is {_show(values, want_arr)}, expected {_show(want_arr, values)}"
@@ -138,22 +143,28 @@ class Exercise:
     def __call__(self, answer, hint=1):
         """Feedback on `answer`; hint=2 adds the formula, hint=3 the solution."""
         for case in self.cases:
-            want = case.want if case.want is not None else self.reference(*case.args)
-            got, error = self._run(answer, case)
-            if error == "not done":
-                return Feedback([f"{self.what} is not written yet: replace the placeholder "
-                                 "(`...` or `raise NotDone`) with your code, then run this check again"],
-                                self._hint(hint, None))
-            problem = error or self.compare(got, want)
-            if problem:
-                mistake = None if error else next(
-                    (m for m in self.mistakes if m.matches(got, case, self.compare)), None)
-                where = f"for {case.label}: " if case.label else ""
-                text = f"{self.what} {where}{problem}"
-                if mistake is not None:
-                    text += f". It looks like {mistake.name}"
-                return Feedback([text], self._hint(hint, mistake))
+            feedback = self._check_case(answer, case, hint)
+            if feedback is not None:
+                return feedback
         return Feedback([], success=self.success)
+
+    def _check_case(self, answer, case, hint):
+        """Feedback for the first problem with this case, or None when it passes."""
+        want = case.want if case.want is not None else self.reference(*case.args)
+        got, error = self._run(answer, case)
+        if error == "not done":
+            return Feedback([f"{self.what} is not written yet: replace the placeholder "
+                             "(`...` or `raise NotDone`) with your code, then run this check again"],
+                            self._hint(hint, None))
+        problem = error or self.compare(got, want)
+        if not problem:
+            return None
+        mistake = None if error else next((m for m in self.mistakes if m.matches(got, case, self.compare)), None)
+        where = f"for {case.label}: " if case.label else ""
+        text = f"{self.what} {where}{problem}"
+        if mistake is not None:
+            text += f". It looks like {mistake.name}"
+        return Feedback([text], self._hint(hint, mistake))
 
     def _run(self, answer, case):
         if not self.is_function:
@@ -176,12 +187,15 @@ class Exercise:
         lines = [f"Nudge: {nudge}"] if nudge else []
         if level >= 2 and self.formula:
             lines.append(f"Formula: {self.formula}")
-        if level >= 3 and self.solution_code:
-            lines.append("Solution:\n" + self.solution_code)
-        elif level < 3:
-            more = "the formula" if level < 2 and self.formula else "the solution"
-            lines.append(f"(For {more}, run the check again with hint={level + 1}.)")
-        return "\n".join(lines)
+        lines.append(self._more(level))
+        return "\n".join(line for line in lines if line)
+
+    def _more(self, level):
+        """Level 3: the solution; below it, how to ask for the next level."""
+        if level >= 3:
+            return "Solution:\n" + self.solution_code if self.solution_code else ""
+        more = "the formula" if level < 2 and self.formula else "the solution"
+        return f"(For {more}, run the check again with hint={level + 1}.)"
 
     def solution(self):
         """The solution, as text (what hint=3 shows)."""

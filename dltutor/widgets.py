@@ -57,6 +57,21 @@ def slider(description, min, max, value=None, step=None, integer=False, **kwargs
         slider("learning rate eta", 0.001, 1, 0.1)         # description, min, max, start value
         slider("number of steps", 1, 100, 20, integer=True)
     """
+    _check_slider(description, min, max, value)
+    if step is None:
+        step = 1 if integer else (max - min) / 100 or 1
+    _check_number("step", step)
+    if step <= 0:
+        raise ValueError(f"slider({description!r}): step must be > 0, got {step!r}")
+    cls = W.IntSlider if integer else W.FloatSlider
+    return cls(description=description, min=min, max=max, step=step,
+               value=min if value is None else value, continuous_update=False,
+               style={"description_width": "initial"}, layout=W.Layout(width="420px"),
+               tooltip=description, **kwargs)
+
+
+def _check_slider(description, min, max, value):
+    """Errors that say what to fix: a name, numbers, min <= value <= max."""
     if not isinstance(description, str) or not description.strip():
         raise ValueError(f"slider(): description must be a non-empty text naming the control "
                          f"(read by screen readers too), got {description!r}")
@@ -70,16 +85,6 @@ def slider(description, min, max, value=None, step=None, integer=False, **kwargs
         if not min <= value <= max:
             raise ValueError(f"slider({description!r}): value={value!r} lies outside "
                              f"[min, max] = [{min!r}, {max!r}]")
-    if step is None:
-        step = 1 if integer else (max - min) / 100 or 1
-    _check_number("step", step)
-    if step <= 0:
-        raise ValueError(f"slider({description!r}): step must be > 0, got {step!r}")
-    cls = W.IntSlider if integer else W.FloatSlider
-    return cls(description=description, min=min, max=max, step=step,
-               value=min if value is None else value, continuous_update=False,
-               style={"description_width": "initial"}, layout=W.Layout(width="420px"),
-               tooltip=description, **kwargs)
 
 
 def _format(value):
@@ -221,23 +226,28 @@ class Interactive(W.VBox):
         """Move each control to each extreme (and every option of a dropdown), then back.
         Returns the errors met, as strings (empty when all went well). With require_change,
         a control whose extremes draw the same picture is an error too."""
-        errors = []
-        for name, c in self.controls.items():
-            start = c.value
-            if hasattr(c, "options"):
-                values = list(getattr(c, "options"))
-                values = [v[1] if isinstance(v, tuple) else v for v in values]
-            elif hasattr(c, "min"):
-                values = [c.min, c.max]
-            else:
-                values = [not start] if isinstance(start, bool) else []
-            pictures = set()
-            for v in values:
-                c.value = v
-                if self.last_error is not None:
-                    errors.append(f"{name}={v!r}: {self.last_error!r}")
-                pictures.add(self.image.value + self.text.value.encode())
-            if require_change and len(values) > 1 and len(pictures) < 2:
-                errors.append(f"{name}: the picture is the same at {values[0]!r} and {values[-1]!r}")
-            c.value = start
+        return [error for name, c in self.controls.items()
+                for error in self._sweep_control(name, c, require_change)]
+
+    def _sweep_control(self, name, c, require_change):
+        start, errors, pictures = c.value, [], set()
+        values = _extremes(c)
+        for v in values:
+            c.value = v
+            if self.last_error is not None:
+                errors.append(f"{name}={v!r}: {self.last_error!r}")
+            pictures.add(self.image.value + self.text.value.encode())
+        if require_change and len(values) > 1 and len(pictures) < 2:
+            errors.append(f"{name}: the picture is the same at {values[0]!r} and {values[-1]!r}")
+        c.value = start
         return errors
+
+
+def _extremes(control):
+    """The values a sweep sets: every option of a dropdown, a slider's min and max, a checkbox's
+    other state."""
+    if hasattr(control, "options"):
+        return [v[1] if isinstance(v, tuple) else v for v in control.options]
+    if hasattr(control, "min"):
+        return [control.min, control.max]
+    return [not control.value] if isinstance(control.value, bool) else []

@@ -264,7 +264,7 @@ def measure_controls(page, notebook):
         name = control.evaluate("h => { const w = h.closest('.jupyter-widgets.widget-inline-hbox');"
                                 " const l = w && w.querySelector('.widget-label');"
                                 " return l ? l.textContent.trim() : '?'; }")
-        if area.evaluate("a => a.closest('.dltutor-playground') !== null"):
+        if control.evaluate("h => h.closest('.dltutor-playground') !== null"):
             continue  # the playground trains only on Play; it is tested headless
         control.scroll_into_view_if_needed()
         page.wait_for_timeout(300)  # let an earlier redraw settle
