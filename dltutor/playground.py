@@ -224,6 +224,7 @@ class Playground(W.VBox):
                                  v["pieces"])
         self.optimizer = (optim.Adam(self.net, lr=v["lr"]) if v["optimizer"] == "adam"
                           else optim.SGD(self.net, lr=v["lr"]))
+        self.controls["pieces"].disabled = v["activation"] != "maxout"  # only maxout units have pieces
         self.cost = CrossEntropy()
         self.steps = 0
         self.rng = np.random.default_rng(self.seed + 7)
@@ -289,7 +290,9 @@ class Playground(W.VBox):
         h = self.history
         train_acc, test_acc = self.accuracy(self.X_train, self.y_train), self.accuracy(self.X_test, self.y_test)
         # role=status: read out by screen readers when it changes (a polite live region)
-        self.status.value = (f"<div role='status'>{self.net.n_params} parameters. "
+        optimizer = {"adam": "Adam", "sgd": "SGD"}[self.controls["optimizer"].value]
+        self.status.value = (f"<div role='status'>{self.net.n_params} parameters, {optimizer} at learning "
+                             f"rate {self.controls['lr'].value:g}. "
                              f"Step {self.steps}: training cost {h['train'][-1]:.4f}, "
                              f"test cost {h['test'][-1]:.4f}; accuracy training {train_acc:.4f}, "
                              f"test {test_acc:.4f}. {'Training...' if self.playing else 'Paused.'}</div>")

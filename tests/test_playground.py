@@ -55,7 +55,9 @@ def test_every_control_rebuilds_and_changes_what_is_shown(name, value):
     if name == "width":
         assert [len(units) for units in p.unit_pixels] == [value] * 2
     if name == "pieces":  # only maxout has pieces; ReLU's network stays the same shape
+        assert p.controls["pieces"].disabled
         p.controls["activation"].value = "maxout"
+        assert not p.controls["pieces"].disabled
         assert p.net.layers[0].n_out == 4 * 4 and p.net.layers[1].k == 4
     if name == "activation":
         assert {"maxout": "Maxout", "sigmoid": "Sigmoid"}[value] in layers
@@ -104,7 +106,7 @@ def test_status_counts_parameters_and_stored_text_is_a_sentence():
     p = playground.Playground(hidden=(4, 4, 4, 4))
     q = playground.Playground(hidden=(16,))
     assert p.net.n_params == q.net.n_params == 82  # the matched pair of notebook 05
-    assert "82 parameters" in p.status.value and "Step 0:" in p.status.value
+    assert "82 parameters, Adam at learning rate 0.03." in p.status.value and "Step 0:" in p.status.value
     p.step(3)
     assert len(p.draw_seconds) == 2  # one picture at the start, one after the steps
     assert repr(p).startswith("Training playground: run this cell")
@@ -142,3 +144,52 @@ def test_a_dead_relu_unit_is_drawn_blank():
     assert white[-1] == [True] * 4 and white[0] == [False] * 4
     assert "layer 4: 4 units, 4 of them the same everywhere" in p.units.value
     assert abs(p.history["train"][-1] - np.log(2)) < 0.01  # nothing reaches the output: chance
+
+
+def _train(steps, change=(), **kwargs):
+    """A notebook's playground trained as Play would, recorded every 100 steps."""
+    p = playground.Playground(**kwargs)
+    for name, value in change:
+        p.controls[name].value = value
+    while p.steps < steps:
+        p.step(100)
+    return p
+
+
+def _cost_at(p, step):
+    return p.history["train"][p.history["step"].index(step)]
+
+
+def test_the_playground_sentences_of_notebook_05_hold():
+    deep = dict(data="spirals", hidden=(4, 4, 4, 4), activation="relu")
+    p = playground.Playground(**deep)
+    p.step(20)                                             # the first Step
+    assert np.ptp(p.unit_pixels[-1]) == 0                  # the last layer's four pictures blank
+    p = _train(2000, **deep)
+    assert all(0.68 < c < 0.71 for c in p.history["train"][1:])   # at chance, cost 0.69
+    q = _train(2000, (("layers", 1), ("width", 16)), **deep)
+    assert q.net.n_params == p.net.n_params == 82
+    assert 0.12 < q.history["train"][-1] < 0.16 and q.accuracy(q.X_test, q.y_test) == 0.88
+
+
+def test_the_playground_sentences_of_notebook_06_hold():
+    spirals = dict(data="spirals", hidden=(8,) * 6, activation="sigmoid", lr=0.01)
+    p = _train(2000, **spirals)
+    assert 0.83 < p.history["train"][0] < 0.85                         # from 0.84
+    assert all(0.64 < c < 0.67 for c in p.history["train"][4:])     # to about 0.65 from 400 steps on
+    q = _train(2000, (("activation", "relu"),), **spirals)
+    assert 0.14 < _cost_at(q, 500) < 0.18 and 0.06 < q.history["train"][-1] < 0.10
+    xor = dict(data="xor", hidden=(2,), activation="maxout", pieces=2)
+    assert 0.36 < _train(2000, **xor).history["train"][-1] < 0.40
+    assert 0.58 < _train(2000, (("activation", "relu"),), **xor).history["train"][-1] < 0.62
+    for k in (3, 4):
+        assert 0.015 < _cost_at(_train(1000, (("pieces", k),), **xor), 1000) < 0.03
+
+
+def test_the_playground_sentences_of_notebook_08_hold():
+    circles = dict(data="circles", n=40, noise=0.3, hidden=(16, 16), activation="relu")
+    p = _train(2000, **circles)
+    assert _cost_at(p, 500) < 0.005 and p.history["test"][5] > 4    # overfits: test cost past 4
+    q = _train(2000, (("dropout", 0.5),), **circles)
+    assert all(0.24 <= c <= 0.32 for c in q.history["train"][5:]) and max(q.history["test"]) < 1
+    assert len(p.X_test) == 20 and p.accuracy(p.X_test, p.y_test) == q.accuracy(q.X_test, q.y_test) == 0.75
