@@ -407,7 +407,7 @@ def test_notebook_structure():
     markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
     assert code[0].startswith('from dltutor import course\ncourse.start("0.2.0")')
     shown = [c for c in cells if c.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"]
-    assert len(shown) <= 66   # speaker notes, seen only by an instructor, aside
+    assert len(shown) <= 67   # speaker notes, seen only by an instructor, aside
     assert any("my_guess = " in c for c in code)                       # predict, then run
     assert any(m.startswith("### Playground") or "\n### Playground\n" in m for m in markdown)
     assert sum("train.fit(" in c for c in code) >= 1 and any("adam.step()" in c for c in code)
