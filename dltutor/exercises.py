@@ -142,10 +142,12 @@ class Exercise:
     # -- checking -------------------------------------------------------------------------------
     def __call__(self, answer, hint=1):
         """Feedback on `answer`; hint=2 adds the formula, hint=3 the solution."""
-        for case in self.cases:
-            feedback = self._check_case(answer, case, hint)
-            if feedback is not None:
-                return feedback
+        # A wrong formula may overflow or divide by 0: the feedback says what is wrong, not numpy's warnings.
+        with np.errstate(all="ignore"):
+            for case in self.cases:
+                feedback = self._check_case(answer, case, hint)
+                if feedback is not None:
+                    return feedback
         return Feedback([], success=self.success)
 
     def _check_case(self, answer, case, hint):

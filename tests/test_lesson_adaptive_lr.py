@@ -387,3 +387,13 @@ def test_adam_beats_sgd_on_test_for_other_seeds():
                                     **lesson.MNIST_SETTINGS)[1]["accuracy"] for seed in (10, 11, 12, 13, 14)]
            for name in ("SGD", "Adam")}
     assert np.mean(acc["Adam"]) > np.mean(acc["SGD"]) + 0.015
+
+
+def test_a_formula_that_divides_by_zero_gets_feedback_and_no_numpy_warning():
+    import warnings
+    # the old G alone under the root: 0 before the first step, so eta * g / 0
+    forgot_g_squared = lambda w, g, G, eta: (w - eta * g / np.sqrt(G), G + g * g)  # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        fb = lesson.ADAGRAD_STEP(forgot_g_squared)  # the Exercise itself silences numpy
+    assert not fb.ok and "w_new" in str(fb) and "RuntimeWarning" not in str(fb)

@@ -102,6 +102,75 @@ def test_the_layout_is_reused_while_the_axes_stay_the_same():
     assert w.timings and all(t > 0 for t in w.timings)
 
 
+def _panels(fig, n, log, equal, bar):
+    """A drawing whose axes, scale, aspect and colorbar depend on the controls."""
+    axes = np.atleast_1d(fig.subplots(1, n))
+    x = np.linspace(0.1, 3, 40)
+    axes[0].plot(x, np.exp(x), label="exp")
+    if log:
+        axes[0].set_yscale("log")
+    if equal:
+        axes[0].set_aspect("equal")
+    axes[0].legend()
+    axes[0].set(title=f"{n} panels", xlabel="x")
+    if bar:
+        im = axes[-1].imshow(np.outer(x, x), vmax=9 * bar)
+        fig.colorbar(im, ax=axes[-1], label="x y")
+    return f"{len(fig.axes)} axes"
+
+
+def _panels_widget():
+    return widgets.Interactive(
+        lambda fig, n, log, equal, bar: _panels(fig, n, log == "log", equal == "equal", bar),
+        figsize=(6, 3),
+        n=widgets.slider("panels", 1, 3, 2, integer=True),
+        log=W.Dropdown(options=["linear", "log"], value="linear", description="scale"),
+        equal=W.Dropdown(options=["auto", "equal"], value="auto", description="aspect"),
+        bar=widgets.slider("colour range", 0, 1, 1, 0.5))
+
+
+def test_a_redraw_gets_the_same_axes_back_and_draws_what_a_fresh_figure_draws():
+    w = _panels_widget()
+    axes = list(w._fig.axes)
+    assert len(axes) == 3  # two panels and a colorbar
+    w.controls["log"].value = "log"
+    assert w._fig.axes == axes  # the same objects, emptied and drawn again
+    assert w._fig.axes[0].get_yscale() == "log" and len(w._fig.axes[0].lines) == 1
+    w.controls["log"].value = "linear"
+    assert w._fig.axes[0].get_yscale() == "linear"  # reset, not left from the last drawing
+    assert w._differs_from_fresh() == 0.0
+    w.controls["n"].value = 3  # other axes: a new figure, laid out again
+    assert len(w._fig.axes) == 4 and w.text.value.count("4 axes") == 1
+    assert w.sweep(require_change=True) == []  # every state, on reused axes, as on a fresh figure
+
+
+def test_the_sweep_finds_a_redraw_that_keeps_something_of_the_last_drawing():
+    def draw(fig, flip):
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1])
+        if flip == "flipped":
+            ax.invert_yaxis()  # nothing resets an inverted axis on reused axes
+        ax.set_title(flip)
+
+    w = widgets.Interactive(draw, figsize=(3, 2),
+                            flip=W.Dropdown(options=["flipped", "upright"], value="upright", description="y axis"))
+    errors = w.sweep()
+    assert len(errors) == 1 and errors[0].startswith("flip='upright': the picture drawn on the reused axes differs")
+
+
+def test_axes_made_otherwise_are_not_reused_nor_piled_up():
+    def draw(fig, w):
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, w])
+        ax.twinx().plot([0, 1], [1, 0], color="C1")  # a twin: made by matplotlib, not by the drawing
+
+    w = widgets.Interactive(draw, figsize=(3, 2), w=widgets.slider("w", 0, 1, 0.5))
+    for value in (0.1, 0.2, 0.3):
+        w.controls["w"].value = value
+        assert len(w._fig.axes) == 2
+    assert w.sweep() == []
+
+
 @pytest.mark.parametrize("call, error, words", [
     (lambda: widgets.Interactive(_draw, w=0.1), TypeError, ["w=", "float", "widgets.slider"]),
     (lambda: widgets.Interactive(_draw, w="fast"), TypeError, ["w=", "str"]),

@@ -629,8 +629,7 @@ RMSPROP_STEP = exercises.Exercise(
 def check_adagrad_step(fn, hint=1):
     """fn(w, g, G, eta) -> (w_new, G_new): one Adagrad step, G the sum of the squares of the past
     gradients (0 before the first step). hint=2: the formula; hint=3: the solution."""
-    with np.errstate(all="ignore"):
-        fb = ADAGRAD_STEP(fn, hint=hint)
+    fb = ADAGRAD_STEP(fn, hint=hint)
     if fb.ok:  # several steps in a row must match the package's Adagrad
         problem = _against_package(fn, optim.Adagrad, {"lr": 0.3}, "Adagrad", np.random.default_rng(8), rtol=1e-4)
         if problem:
@@ -641,8 +640,7 @@ def check_adagrad_step(fn, hint=1):
 def check_rmsprop_step(fn, hint=1):
     """fn(w, g, E, eta, rho=0.9, eps=1e-8) -> (w_new, E_new): one RMSprop step, E the running
     average of the squared gradients (0 before the first step). hint=2: the formula; hint=3: the solution."""
-    with np.errstate(all="ignore"):
-        fb = RMSPROP_STEP(fn, hint=hint)
+    fb = RMSPROP_STEP(fn, hint=hint)
     if fb.ok:
         problem = _against_package(fn, optim.RMSprop, {"lr": 0.01, "rho": 0.9, "eps": 1e-8}, "RMSprop",
                                    np.random.default_rng(9), rtol=1e-3)
