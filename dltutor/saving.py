@@ -55,8 +55,9 @@ def save(net, path):
     net, path = _network(net), _path(path)
     header = json.dumps({"format": FORMAT, "version": VERSION, "layers": _architecture(net)})
     arrays = {f"param:{k}": v for k, v in net.params.items()}
+    folder = _folder_for(path)  # its own clear errors: a folder given, no folder, not writable
     try:
-        fd, tmp = tempfile.mkstemp(dir=_folder_for(path), suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError as exc:
         raise type(exc)(f"cannot save to {path}: {exc.strerror or exc}") from None
     try:
@@ -80,9 +81,14 @@ def _open(path):
     if not path.exists():
         raise FileNotFoundError(f"no network file at {path}")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if not isinstance(f, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single array (.npy), not the arrays of a network (.npz)")
+        f = np.load(path, allow_pickle=False)
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, AttributeError, TypeError) as exc:
+        raise ValueError(f"{path} is not a readable network file (truncated or corrupted?): {exc}") from None
+    if not isinstance(f, np.lib.npyio.NpzFile):  # np.load read a .npy file's single array
+        raise ValueError(f"{path} holds a single array (a .npy file), not a network: "
+                         "save networks with saving.save(net, path)")
+    try:
+        with f:
             return {k: f[k] for k in f.files}
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, AttributeError, TypeError) as exc:
         raise ValueError(f"{path} is not a readable network file (truncated or corrupted?): {exc}") from None

@@ -199,9 +199,9 @@ BAD_INPUTS += [
     ("evaluate with batch_size 0", lambda: train.evaluate(_net(), X3, Y10, batch_size=0), ValueError,
      r"batch_size must be a whole number >= 1, got 0"),
     ("save to a missing folder", lambda: saving.save(_net(), "/nonexistent-folder/net.npz"), FileNotFoundError,
-     r"cannot save to /nonexistent-folder/net.npz: there is no folder /nonexistent-folder"),
+     r"^cannot save to /nonexistent-folder/net.npz: there is no folder /nonexistent-folder \(create it first\)$"),
     ("save to a folder", lambda: saving.save(_net(), "/tmp"), IsADirectoryError,
-     r"cannot save to /tmp: it is a folder"),
+     r"^cannot save to /tmp: it is a folder; give a file name such as /tmp/net.npz$"),
     ("save a single layer", lambda: saving.save(nn.Dense(3, 2), "/tmp/x.npz"), TypeError,
      r"net must be a network, nn.Sequential\(...\), got Dense.*wrap a layer in one"),
     ("save a network with a layer class of one's own",
@@ -209,10 +209,19 @@ BAD_INPUTS += [
      r"layer 1 is a MyLayer, a class of its own: only the package's layers"),
     ("load_into with the arguments swapped", lambda: saving.load_into("net.npz", _net()), TypeError,
      r"load_into\(net, path\): the network comes first"),
+    ("load a .npy file", lambda: saving.load(_npy_file()), ValueError,
+     r"a.npy holds a single array \(a .npy file\), not a network: save networks with saving.save"),
     ("load a folder", lambda: saving.load("/tmp"), IsADirectoryError, r"/tmp is a folder, not a network file"),
     ("load with a network as the path", lambda: saving.load(_net()), TypeError,
      r"path must be a file name \(str or pathlib.Path\), got Sequential"),
 ]
+
+def _npy_file():
+    import tempfile
+    path = tempfile.mkdtemp() + "/a.npy"
+    np.save(path, np.arange(3))
+    return path
+
 
 @pytest.mark.parametrize("what, call, exc, pattern", BAD_INPUTS, ids=[row[0] for row in BAD_INPUTS])
 def test_bad_input_gets_a_clear_error(what, call, exc, pattern):
