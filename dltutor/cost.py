@@ -131,7 +131,8 @@ class CrossEntropy:
         Z, T = _targets(Z, T, name="Z")
         log_y = log_softmax(Z)
         # t_k = 0 contributes nothing, even where ln y_k = -inf (0 * -inf would be NaN).
-        cost = -np.sum(T * log_y, axis=1, where=T != 0)
+        t_log_y = np.multiply(T, log_y, out=np.zeros_like(log_y), where=T != 0)  # only where t_k != 0
+        cost = -np.sum(t_log_y, axis=1)
         delta = np.exp(log_y)
         delta *= T.sum(axis=1, keepdims=True)  # d/dz of ln sum e^z, times sum t; exactly 1 for labels
         delta -= T
