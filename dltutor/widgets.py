@@ -24,8 +24,8 @@ import time
 import traceback
 
 import ipywidgets as W
-import numpy as np
 import matplotlib as mpl
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -210,11 +210,11 @@ class ReusedFigure(Figure):
         return self._call(_key("add_subplot", where, kwargs),
                           lambda: super(ReusedFigure, self).add_subplot(*args, **kwargs))
 
-    def colorbar(self, mappable, **kwargs):
+    def colorbar(self, mappable, *args, **kwargs):
         """fig.colorbar(mappable, ax=ax, label=...); drawn again, the bar is made anew in its old axes."""
-        if set(kwargs) - {"ax", "label"}:  # other options are not reused: a cleared figure each time
+        if args or set(kwargs) - {"ax", "label"}:  # other options are not reused: a cleared figure each time
             self._calls.append((object(), None))
-            return super().colorbar(mappable, **kwargs)
+            return super().colorbar(mappable, *args, **kwargs)
         reused = self._last is not None and not self._inside
         bar = self._call(_key("colorbar", (), kwargs), lambda: super(ReusedFigure, self).colorbar(mappable, **kwargs))
         if not reused:

@@ -171,6 +171,17 @@ def test_axes_made_otherwise_are_not_reused_nor_piled_up():
     assert w.sweep() == []
 
 
+def test_a_colorbar_in_axes_of_its_own_is_drawn_afresh_each_time():
+    def draw(fig, w):
+        ax, cax = fig.subplots(1, 2, width_ratios=[10, 1])
+        fig.colorbar(ax.imshow(np.outer(np.arange(5), np.arange(5)) * w), cax)  # cax given by position
+        ax.set_title(f"w = {w}")
+
+    w = widgets.Interactive(draw, figsize=(3, 2), w=widgets.slider("w", 0.1, 1, 0.5))
+    assert w.last_error is None and len(w._fig.axes) == 2
+    assert w.sweep(require_change=True) == []
+
+
 @pytest.mark.parametrize("call, error, words", [
     (lambda: widgets.Interactive(_draw, w=0.1), TypeError, ["w=", "float", "widgets.slider"]),
     (lambda: widgets.Interactive(_draw, w="fast"), TypeError, ["w=", "str"]),
