@@ -28,8 +28,30 @@ import numpy as np
 TOLERANCE = {np.dtype(np.float64): (1e-7, 1e-10), np.dtype(np.float32): (2e-5, 1e-6)}
 
 
+def _shape_problem(values, want_arr):
+    if want_arr.ndim == 0:
+        return f"has shape {values.shape}, expected one number"
+    if values.ndim == 0:
+        return f"is one number ({_show(values)}), expected an array of shape {want_arr.shape}"
+    return f"has shape {values.shape}, expected {want_arr.shape}"
+
+
+def _largest_difference(values, want_arr, close):
+    """' (the largest difference: element [i, j] is ..., expected ...)' among the elements not close."""
+    gap = np.where(close, -1.0, np.nan_to_num(np.abs(values - want_arr), nan=np.inf))
+    i = np.unravel_index(np.argmax(gap), gap.shape)
+    index = ", ".join(str(int(j)) for j in i)
+    return (f" (the largest difference: element [{index}] is {_show(values[i], want_arr[i])}, "
+            f"expected {_show(want_arr[i], values[i])})")
+
+
 class NotDone(Exception):
     """Raised by a placeholder: the learner has not written the answer yet."""
+
+
+class NotAnAnswer(Exception):
+    """Raised by a checker's own test of the answer's form (e.g. a weight of the wrong shape): its
+    message is reported as it is, not as an exception of the learner's code."""
 
 
 class Feedback:
@@ -95,10 +117,12 @@ class Exercise:
     solution: level 3, the code. rtol, atol: widen the dtype's tolerance where the formula allows
     it (e.g. an eps of up to 1e-6). outputs: names of the parts when the answer is a tuple.
     is_function=False: the learner gives a value (a number, a list), not a function.
+    column_ok=True: a vector may come back as a column (n, 1) or a row (1, n), where the task allows it.
     """
 
     def __init__(self, what, reference, cases, mistakes=(), nudge="", formula="", solution="",
-                 rtol=0.0, atol=0.0, outputs=None, is_function=True, success="Correct"):
+                 rtol=0.0, atol=0.0, outputs=None, is_function=True, success="Correct", column_ok=False):
+        self.column_ok = column_ok
         self.what, self.reference, self.cases = what, reference, list(cases)
         self.mistakes, self.nudge, self.formula = list(mistakes), nudge, formula
         self.solution_code, self.rtol, self.atol = solution, rtol, atol
@@ -113,6 +137,8 @@ class Exercise:
             return "returned None: did you forget `return`?"
         try:
             got_arr = np.asarray(got)
+            if got_arr.dtype.kind in "US":  # "27" is text, even though numpy would turn it into 27.0
+                raise TypeError
             values = got_arr.astype(np.float64)
         except (TypeError, ValueError):
             return f"should be numbers, got {_describe(got)}"
@@ -127,16 +153,29 @@ class Exercise:
                     for problem in [self.compare(g, w)] if problem)
         return next(problems, None)
 
+    def _reshaped(self, values, want_arr):
+        """[x] (an array of one number) as one number; a column or row as a vector if column_ok."""
+        if want_arr.ndim == 0 and values.size == 1:
+            return values.reshape(())
+        if self.column_ok and want_arr.ndim == 1 and values.shape in ((want_arr.size, 1), (1, want_arr.size)):
+            return values.reshape(-1)
+        return values
+
     def _compare_numbers(self, values, want_arr, dtype):
         """Shapes, then NaN, then the values within the tolerance of the learner's dtype."""
+        values = self._reshaped(values, want_arr)
         if values.shape != want_arr.shape:
-            return f"has shape {values.shape}, expected {want_arr.shape}"
+            return _shape_problem(values, want_arr)
         if not np.all(np.isfinite(values)) and np.all(np.isfinite(want_arr)):
             return f"contains NaN or inf: {_show(values)}"
         rtol, atol = TOLERANCE.get(dtype, TOLERANCE[np.dtype(np.float64)])
         rtol, atol = max(rtol, self.rtol), max(atol, self.atol)
-        if not np.allclose(values, want_arr, rtol=rtol, atol=atol, equal_nan=True):
-            return f"is {_show(values, want_arr)}, expected {_show(want_arr, values)}"
+        close = np.isclose(values, want_arr, rtol=rtol, atol=atol, equal_nan=True)
+        if not np.all(close):
+            text = f"is {_show(values, want_arr)}, expected {_show(want_arr, values)}"
+            if "..." in text:  # the middle is not shown: point at the largest difference
+                text += _largest_difference(values, want_arr, close)
+            return text
         return None
 
     # -- checking -------------------------------------------------------------------------------
@@ -161,12 +200,32 @@ class Exercise:
         problem = error or self.compare(got, want)
         if not problem:
             return None
-        mistake = None if error else next((m for m in self.mistakes if m.matches(got, case, self.compare)), None)
+        mistake = None if error else self._mistake(answer, got, case)
         where = f"for {case.label}: " if case.label else ""
         text = f"{self.what} {where}{problem}"
         if mistake is not None:
             text += f". It looks like {mistake.name}"
         return Feedback([text], self._hint(hint, mistake))
+
+    def _mistake(self, answer, got, case):
+        """The first Mistake that matches this case. When several match (they give the same numbers
+        here), the later cases that the answer also fails decide among them."""
+        matching = [m for m in self.mistakes if m.matches(got, case, self.compare)]
+        later = self._later_failures(answer, case)
+        while len(matching) > 1:
+            later_got, later_case = next(later, (None, None))
+            if later_case is None:
+                break
+            matching = [m for m in matching if m.matches(later_got, later_case, self.compare)] or matching
+        return matching[0] if matching else None
+
+    def _later_failures(self, answer, case):
+        """(what the answer gave, the case) for each case after `case` that it gets wrong."""
+        for later in self.cases[self.cases.index(case) + 1:]:
+            got, error = self._run(answer, later)
+            want = later.want if later.want is not None else self.reference(*later.args)
+            if not error and self.compare(got, want) is not None:
+                yield got, later
 
     def _run(self, answer, case):
         if not self.is_function:
@@ -178,6 +237,8 @@ class Exercise:
             got = answer(*args)
         except (NotDone, NotImplementedError):
             return None, "not done"
+        except NotAnAnswer as exc:
+            return None, str(exc)
         except Exception as exc:  # the learner's code: report it, don't crash the check
             return None, f"raised {type(exc).__name__}: {exc}"
         if got is Ellipsis:

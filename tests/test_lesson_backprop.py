@@ -282,3 +282,38 @@ def test_no_executed_cell_or_stored_output_holds_a_solution(name, checks):
         assert not any(o.get("output_type") == "error" for o in cell.get("outputs", [])), f"cell {i} failed"
     counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
     assert counts == list(range(1, len(counts) + 1))
+
+
+# --- fresh mistakes of the layer exercises ----------------------------------------------------------
+
+def layer_gradient_with(X, W, b, T, derivative, divide_by=None):
+    Z = X @ W.T + b
+    A = nn.sigmoid(Z)
+    dA = 2 * (A - T) / (len(X) if divide_by is None else divide_by(A))
+    return (dA * derivative(Z, A)).T @ X
+
+
+@pytest.mark.parametrize("check, answer, name", [
+    (bp.check_sigmoid_backward, lambda A, dA: dA @ (A * (1 - A)).T, "a matrix product"),
+    (bp.check_sigmoid_backward, lambda A, dA: np.dot(dA, A * (1 - A)), "a matrix product"),
+    (bp.check_sigmoid_backward, lambda A, dA: A * (1 - A), "dA left out"),
+    (bp.check_sigmoid_backward, lambda A, dA: dA * (1 - A ** 2), "tanh"),
+    (bp.check_sigmoid_backward, lambda A, dA: dA * A * (1 - A) / len(A), "divided by the batch size"),
+    (bp.check_dense_backward, lambda X, W, dZ: (dZ.T @ X, dZ.sum(axis=0, keepdims=True), dZ @ W), "keepdims"),
+    (bp.check_dense_backward, lambda X, W, dZ: (dZ.T @ X, dZ.sum(axis=1), dZ @ W), "wrong axis"),
+    (bp.check_dense_backward, lambda X, W, dZ: (dZ.T @ X, dZ @ W, dZ.sum(axis=0)), "another order"),
+    (bp.check_dense_backward, lambda X, W, dZ: (dZ.T @ X, dZ.sum(axis=0), dZ @ W / len(X)), "dX divided"),
+    (bp.check_layer_gradient, lambda X, W, b, T: layer_gradient_with(X, W, b, T, lambda Z, A: A * (1 - A),
+                                                                   divide_by=np.size), "R x n_out"),
+    (bp.check_layer_gradient, lambda X, W, b, T: layer_gradient_with(X, W, b, T, lambda Z, A: Z * (1 - Z)),
+     "written with z where"),
+    (bp.check_layer_gradient, lambda X, W, b, T: layer_gradient_with(
+        X, W, b, T, lambda Z, A: nn.sigmoid(A) * (1 - nn.sigmoid(A))), "applied to a again"),
+    (bp.check_layer_gradient, lambda X, W, b, T: layer_gradient_solution(X, W, 0 * b, T), "bias left out"),
+])
+def test_checks_name_fresh_mistakes(check, answer, name):
+    text = repr(check(answer))
+    assert "It looks like" in text and name in text, text
+    ours = re.sub(r"in the line `[^`]*`", "", text)                # the learner's own line is quoted
+    assert "Solution" not in ours and "Formula" not in ours
+    assert "A * (1 - A)" not in ours and "dZ.T @ X" not in ours and "a (1 - a)" not in ours

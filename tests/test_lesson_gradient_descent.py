@@ -320,3 +320,71 @@ def test_check_learning_rate_rejects_non_rates(bad):
 
 def test_check_learning_rate_placeholder():
     assert "not written yet" in repr(gd.check_learning_rate(...))
+
+
+def test_draw_surface_computes_the_cost_of_a_grid_once(neuron, monkeypatch):
+    calls = []
+    cost = neuron.cost
+    monkeypatch.setattr(neuron, "cost", lambda w1, w2: calls.append(w1.shape) or cost(w1, w2))
+    monkeypatch.setattr(neuron, "_grid", None, raising=False)
+    on_grid = gd._grid_cost(neuron)
+    w1, w2 = np.meshgrid(np.linspace(-3, 3, 20), np.linspace(-2, 2, 10))
+    assert np.array_equal(on_grid(w1, w2), cost(w1, w2)) and len(calls) == 1
+    assert np.array_equal(on_grid(w1.copy(), w2.copy()), cost(w1, w2)) and len(calls) == 1  # remembered
+    assert np.array_equal(on_grid(w2, w1), cost(w2, w1)) and len(calls) == 2  # another grid: computed
+    fig, axes = plt.subplots(1, 2)
+    gd.draw_surface(axes[0], neuron)
+    gd.draw_surface(axes[1], neuron)
+    assert calls.count((200, 200)) == 1  # two drawings of the surface, one cost of its grid
+    assert np.array_equal(axes[0].collections[0].get_array(), axes[1].collections[0].get_array())
+    plt.close(fig)
+
+
+# --- fresh variants and mistakes of the exercise checks ----------------------------------------------
+
+def gradient_descent_one_step_short(grad, theta0, eta, steps):
+    path = []
+    theta = np.array(theta0, dtype=float)
+    for _ in range(steps):
+        path.append(theta)                            # appended before the step: the last one is lost
+        theta = theta - eta * grad(theta)
+    return np.array(path)
+
+
+def gradient_descent_gradient_once(grad, theta0, eta, steps):
+    g = grad(theta0)
+    path = [np.array(theta0, dtype=float)]
+    for _ in range(steps):
+        path.append(path[-1] - eta * g)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("check, answer", [
+    (gd.check_total_cost, lambda Y, T: -np.sum(T * np.log(Y + 1e-7))),           # an eps for safety
+    (gd.check_total_cost, lambda Y, T: -np.sum(T * np.log(Y), keepdims=True).reshape(1)),   # [C]
+])
+def test_total_cost_accepts_an_eps_and_one_number_in_an_array(check, answer):
+    assert check(answer).ok, repr(check(answer))
+
+
+@pytest.mark.parametrize("check, answer, name", [
+    (gd.check_total_cost, lambda Y, T: -np.mean(T * np.log(Y)), "R x 10 entries"),
+    (gd.check_total_cost, lambda Y, T: -np.sum(T * np.log(Y), axis=0), "one number per digit"),
+    (gd.check_total_cost, lambda Y, T: -np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y)), "binary cross entropy"),
+    (gd.check_total_cost, lambda Y, T: -np.sum(Y * np.log(T)), "Y and T swapped"),
+    (gd.check_total_cost, lambda Y, T: -np.sum(T * np.log(1 - Y)), "-ln(1 - y)"),
+    (gd.check_gradient_descent, gradient_descent_one_step_short, "one step too few"),
+    (gd.check_gradient_descent, lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n + 1), "one step too many"),
+    (gd.check_gradient_descent, gradient_descent_gradient_once, "gradient at theta^0 used for every step"),
+    (gd.check_gradient_descent, lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n).T, "transposed"),
+])
+def test_checks_name_fresh_mistakes(check, answer, name):
+    with np.errstate(all="ignore"):
+        text = repr(check(answer))
+    assert "It looks like" in text and name in text, text
+    assert "Solution" not in text and "Formula" not in text and "np.log(Y)" not in text and "theta - eta" not in text
+
+
+def test_check_learning_rate_rejects_a_rate_written_as_text():
+    text = repr(gd.check_learning_rate("0.35"))                 # float("0.35") would pass it
+    assert "Not yet" in text and "without quotes" in text and "It looks like" not in text, text

@@ -222,3 +222,98 @@ def test_network_widget_caption_names_saturated_neurons():
     text = neurons.saturation_text([1.0, -1.0], Ws, bs)
     assert "layer 1 neuron 2 (z = -5.0)" in text and "flat" in text
     assert "No neuron" in neurons.saturation_text([1.0, -1.0], slides.NETWORK["W"], slides.NETWORK["b"])
+
+
+# --- fresh variants and mistakes: one number as a list, a column, and the slips learners make ---------
+
+def network_column(x, Ws, bs):
+    a = x.reshape(-1, 1)
+    for W, b in zip(Ws, bs):
+        a = sigma(W @ a + b.reshape(-1, 1))
+    return a                                          # a column, the way the maths writes vectors
+
+
+@pytest.mark.parametrize("check, answer", [
+    (neurons.check_neuron, lambda a, w, b: [sigma(a @ w + b)]),                  # one number in a list
+    (neurons.check_neuron, lambda a, w, b: sigma(a.reshape(1, -1) @ w + b)),     # an array of one number
+    (neurons.check_layer, lambda a, W, b: sigma(W @ a.reshape(-1, 1) + b.reshape(-1, 1))),   # a column
+    (neurons.check_network, network_column),
+])
+def test_checks_accept_one_number_in_an_array_and_a_column(check, answer):
+    assert check(answer).ok, repr(check(answer))
+
+
+def network_fed_x_every_layer(x, Ws, bs):
+    for W, b in zip(Ws, bs):
+        a = sigma(W @ x + b)
+    return a
+
+
+def network_sigma_at_the_end(x, Ws, bs):
+    a = x
+    for W, b in zip(Ws, bs):
+        a = W @ a + b
+    return sigma(a)
+
+
+def network_without_sigma(x, Ws, bs):
+    a = x
+    for W, b in zip(Ws, bs):
+        a = W @ a + b
+    return a
+
+
+def network_every_output(x, Ws, bs):
+    a, outputs = x, []
+    for W, b in zip(Ws, bs):
+        a = sigma(W @ a + b)
+        outputs.append(a)
+    return outputs
+
+
+def network_from_layer_2(x, Ws, bs):
+    a = x
+    for l in range(1, len(Ws)):
+        a = sigma(Ws[l] @ a + bs[l])
+    return a
+
+
+def network_column_and_flat_b(x, Ws, bs):
+    a = x.reshape(-1, 1)
+    for W, b in zip(Ws, bs):
+        a = sigma(W @ a + b)
+    return a
+
+
+@pytest.mark.parametrize("check, answer, name", [
+    (neurons.check_neuron, lambda a, w, b: sigma(a @ w) + b, "before the bias"),
+    (neurons.check_neuron, lambda a, w, b: np.sum(sigma(a * w)) + b, "each product before adding up"),
+    (neurons.check_neuron, lambda a, w, b: 1 / 1 + np.exp(-(a @ w + b)), "parentheses"),
+    (neurons.check_neuron, lambda a, w, b: 1 / (1 - np.exp(-(a @ w + b))), "sign in the denominator"),
+    (neurons.check_neuron, lambda a, w, b: np.tanh(a @ w + b), "tanh"),
+    (neurons.check_layer, lambda a, W, b: sigma(W @ a.reshape(-1, 1) + b), "broadcasts"),
+    (neurons.check_layer, lambda a, W, b: sigma(W @ a) + b, "before the biases"),
+    (neurons.check_layer, lambda a, W, b: sigma(np.sum(W * a, axis=0) + b), "axis 0"),
+    (neurons.check_layer, lambda a, W, b: 1 / (1 + np.exp(W @ a + b)), "sigma(-z)"),
+    (neurons.check_network, network_fed_x_every_layer, "every layer was fed x"),
+    (neurons.check_network, network_sigma_at_the_end, "sigma only once"),
+    (neurons.check_network, network_without_sigma, "no sigma at all"),
+    (neurons.check_network, network_every_output, "every layer's output"),
+    (neurons.check_network, network_from_layer_2, "first layer was skipped"),
+    (neurons.check_network, network_column_and_flat_b, "broadcasts"),
+])
+def test_checks_name_fresh_mistakes(check, answer, name):
+    text = repr(check(answer))
+    assert "It looks like" in text and name in text, text
+    assert "Solution" not in text and "Formula" not in text and "W @ a + b)" not in text
+    assert "Formula" in repr(check(answer, hint=2)) and "Solution" in repr(check(answer, hint=3))
+
+
+def test_check_layer_does_not_call_an_unsummed_table_a_broadcast():
+    text = repr(neurons.check_layer(lambda a, W, b: sigma(W * a + b[:, None])))
+    assert "Not yet" in text and "broadcasts" not in text, text
+
+
+def test_a_wrong_shape_for_one_number_is_said_in_words():
+    text = repr(neurons.check_neuron(lambda a, w, b: sigma(np.outer(a, w) + b)))
+    assert "has shape (2, 2), expected one number" in text, text

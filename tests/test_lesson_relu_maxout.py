@@ -334,6 +334,48 @@ def test_maxout_checker():
     assert "raised" in repr(lesson.check_maxout(lambda Z: Z))
 
 
+def test_next_step_checker_names_fresh_mistakes():
+    def small_gap_is_done(train_acc, test_acc, target=0.9):
+        if train_acc < target:
+            return "modify the network"
+        return "prevent overfitting" if train_acc - test_acc > 0.05 else "done"
+    assert _named(lesson.check_next_step(small_gap_is_done), "'done' although the testing accuracy is below")
+    assert _named(lesson.check_next_step(lesson._gap), "overfitting judged by the gap")
+
+    def prints(train_acc, test_acc, target=0.9):
+        print(lesson.recipe_next_step(train_acc, test_acc, target))
+    assert "did you forget `return`" in repr(lesson.check_next_step(prints))
+
+
+def test_relu_checkers_name_fresh_mistakes():
+    assert _named(lesson.check_relu(lambda z: np.clip(z, 0, 1)), "the output capped at 1")
+    assert _named(lesson.check_relu_grad(np.sign), "np.sign(z)")
+    assert _named(lesson.check_relu_grad(lambda z: 1 - (z > 0)), "the slope reversed")
+    # a wrong shape, or -1 for z < 0, is not "a slope other than 0 or 1 at z = 0"
+    for wrong in (lambda z: np.diff(np.maximum(z, 0)), lambda z: z / np.abs(z)):
+        fb = lesson.check_relu_grad(wrong)
+        assert not fb.ok and "at z = 0" not in repr(fb), repr(fb)
+    assert _named(lesson.check_relu_grad(lambda z: np.maximum(z, 0) / z), "a slope other than 0 or 1 at z = 0")
+    assert lesson.check_relu_grad(lambda z: np.heaviside(z, 0)).ok
+    assert lesson.check_relu_grad(lambda z: np.heaviside(z, 1)).ok
+    assert lesson.check_relu(lambda z: (np.abs(z) + z) / 2).ok
+
+
+def test_maxout_checker_names_fresh_mistakes():
+    groups = lambda Z, k: Z.reshape(len(Z), -1, k)  # noqa: E731
+    assert _named(lesson.check_maxout(lambda Z, k: groups(Z, k).argmax(axis=2)), "the position of the largest")
+    assert _named(lesson.check_maxout(lambda Z, k: groups(Z, k).max(axis=1)), "the maximum over the wrong axis")
+    assert _named(lesson.check_maxout(lambda Z, k: Z.reshape(len(Z), -1, 2).max(axis=2)), "k fixed at 2")
+    assert _named(lesson.check_maxout(lambda Z, k: Z[:, k - 1::k]), "the last element of each group")
+
+    def sorts(Z, k):
+        Z.sort(axis=1)
+        return Z[:, k - 1::k]
+    text = repr(lesson.check_maxout(sorts))
+    assert "changed its input array in place" in text and "leave z" not in text   # the input is Z here
+    assert lesson.check_maxout(lambda Z, k: np.maximum.reduce([Z[:, i::k] for i in range(k)])).ok
+
+
 @pytest.mark.parametrize("check", [lesson.check_next_step, lesson.check_relu, lesson.check_relu_grad,
                                    lesson.check_maxout])
 def test_hints_come_in_steps(check):

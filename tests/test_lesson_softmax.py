@@ -198,3 +198,57 @@ def test_check_predict_digits_accepts_correct_variants(answer):
 def test_check_predict_digits_names_the_mistake(answer, name):
     text = repr(lesson.check_predict_digits(answer))
     assert name in text and "argmax(Y, axis=1)" not in text, text
+
+
+# --- fresh variants and mistakes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("check, answer", [
+    (lesson.check_cross_entropy, lambda y, t: -np.log(y[t] + 1e-6)),            # an eps for safety
+    (lesson.check_cross_entropy, lambda y, t: -np.log(y[[t]])),                 # one number in an array
+    (lesson.check_cross_entropy_from_logits,                                    # computed in float32
+     lambda z, t: float(ce_logits_solution(z.astype(np.float32), t))),
+    (lesson.check_predict_digits, lambda Y: np.argmax(Y, axis=1).reshape(-1, 1)),   # a column
+])
+def test_checks_accept_fresh_correct_variants(check, answer):
+    assert check(answer).ok, repr(check(answer))
+
+
+def shifted(z, c):
+    e = np.exp(z - c)
+    return e / e.sum()
+
+
+def lse_shifted_by_mean(z, t):
+    m = np.mean(z)
+    return m + np.log(np.sum(np.exp(z - m))) - z[t]
+
+
+@pytest.mark.parametrize("check, answer, name", [
+    (lesson.check_softmax, lambda z: shifted(z, np.mean(z)), "mean of z"),
+    (lesson.check_softmax, lambda z: shifted(z, -np.max(z)), "added max(z)"),
+    (lesson.check_softmax, lambda z: np.exp(z - np.max(z)) / np.sum(np.exp(z)), "numerator or the denominator"),
+    (lesson.check_softmax, lambda z: np.exp(z) / np.sum(np.exp(z - np.max(z))), "numerator or the denominator"),
+    (lesson.check_softmax, lambda z: shifted(-z, -np.max(z)), "sign is reversed"),
+    (lesson.check_softmax, lambda z: z / np.sum(z), "no e^"),
+    (lesson.check_softmax, lambda z: np.nan_to_num(naive(z)), "hides the overflow"),
+    (lesson.check_cross_entropy, lambda y, t: -np.log(np.max(y)), "largest output"),
+    (lesson.check_cross_entropy, lambda y, t: -np.log(1 - y[t]), "-ln(1 - y_t)"),
+    (lesson.check_cross_entropy, lambda y, t: -y[t] * np.log(y[t]), "-y_t ln y_t"),
+    (lesson.check_cross_entropy, lambda y, t: -np.sum(y * np.log(y)), "entropy of y"),
+    (lesson.check_cross_entropy, lambda y, t: -np.log(y), "every class: the cost is one number"),
+    (lesson.check_cross_entropy, lambda y, t: -np.log2(y[t]), "base-2"),
+    (lesson.check_cross_entropy_from_logits, lse_shifted_by_mean, "mean of z"),
+    (lesson.check_cross_entropy_from_logits, lambda z, t: ce_logits_solution(z, t) - np.max(z), "not added back"),
+    (lesson.check_cross_entropy_from_logits, lambda z, t: -np.log(softmax_solution(z)[t] + 1e-12), "an eps or a clip"),
+    (lesson.check_cross_entropy_from_logits, lambda z, t: ce_logits_solution(z, 0) + z[0] - z, "every class"),
+    (lesson.check_cross_entropy_from_logits, lambda z, t: np.max(z) - z[t], "max(z) - z_t"),
+    (lesson.check_cross_entropy_from_logits, lambda z, t: ce_logits_solution(z, (t + 1) % len(z)), "another class's z"),
+    (lesson.check_predict_digits, lambda Y: np.argmin(Y, axis=1), "smallest output"),
+    (lesson.check_predict_digits, lambda Y: np.argsort(Y, axis=1)[:, 0], "smallest output"),
+    (lesson.check_predict_digits, lambda Y: (Y == Y.max(axis=1, keepdims=True)).astype(int), "0s and 1s"),
+])
+def test_checks_name_fresh_mistakes(check, answer, name):
+    text = repr(check(answer))
+    assert "It looks like" in text and name in text, text
+    assert "Solution" not in text and "Formula" not in text
+    assert all(line not in text for line in check.solution().splitlines()[1:])   # no line of the answer

@@ -423,6 +423,43 @@ def test_check_tent_names_the_mistakes():
     _no_answer_at_level_1(wd.check_tent, lambda: (W, b, np.array([1.0, -1.0])), "4 relu", "-4")
 
 
+def test_check_count_params_names_fresh_mistakes():
+    pairs = lambda s: list(zip(s[:-1], s[1:]))  # noqa: E731
+    assert "left out the first layer" in _mistake(
+        wd.check_count_params(lambda s: sum((a + 1) * b for a, b in pairs(s)[1:])))
+    assert "one bias, not one per neuron" in _mistake(
+        wd.check_count_params(lambda s: sum(a * b + 1 for a, b in pairs(s))))
+    assert "one count per layer" in _mistake(wd.check_count_params(lambda s: [(a + 1) * b for a, b in pairs(s)]))
+    # a count returned as text is not a number, even if numpy could read it as one
+    assert "should be numbers, got str '27'" in repr(wd.check_count_params(lambda s: str(count_params_solution(s))))
+    assert wd.check_count_params(lambda s: int(np.dot(np.array(s[:-1]) + 1, s[1:]))).ok
+
+
+def test_check_bump_names_fresh_mistakes():
+    s = nn.sigmoid
+    assert "not steep" in _mistake(wd.check_bump(lambda x, l, r, h: h * (s(20 * (x - l)) - s(20 * (x - r)))))
+    assert "wrong places" in _mistake(wd.check_bump(lambda x, l, r, h: h * (s(200 * x - l) - s(200 * x - r))))
+    assert "only the first step is `height` high" in _mistake(
+        wd.check_bump(lambda x, l, r, h: h * s(200 * (x - l)) - s(200 * (x - r))))
+    # 201 values are shown with their middle left out: the feedback points at the largest difference
+    hard = repr(wd.check_bump(lambda x, l, r, h: h * ((x > l) * 1.0 - (x > r))))
+    assert "the largest difference: element [40] is 0, expected 0.5" in hard, hard
+    assert wd.check_bump(lambda x, l, r, h: h * (s(200 * (x - l)) + s(-200 * (x - r)) - 1)).ok
+
+
+def test_check_weights_reports_the_form_not_an_exception():
+    flat = repr(wd.check_tent(lambda: (np.ones(2), np.array([0.0, -0.5]), np.array([2.0, -4.0]))))
+    assert "W has shape (2,), expected (2, 1)" in flat and "raised" not in flat
+    v_column = repr(wd.check_tent(lambda: (np.ones((2, 1)), np.array([0.0, -0.5]), np.array([[2.0], [-4.0]]))))
+    assert "v has shape (2, 1), expected (2,)" in v_column and "a W is" not in v_column
+    assert "did you forget `return W, b, v`" in repr(wd.check_tent(lambda: None))
+    assert "raised" not in repr(wd.check_xor(lambda: (1, 2)))
+    # a NAND unit with the wrong sign of bias never fires: the nudge points at the hidden units too
+    nand_wrong = lambda: (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, -1.5]),  # noqa: E731
+                          np.array([[1.0, 1.0]]), np.array([-1.5]))
+    assert "hidden units' outputs" in _mistake(wd.check_xor(nand_wrong))
+
+
 # --- the full version ----------------------------------------------------------------------------
 
 def test_full_run_writes_settings_and_results(tmp_path):

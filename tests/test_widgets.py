@@ -24,13 +24,13 @@ SWEPT_ELSEWHERE = {
 }
 
 
-def _builders():
+def _builders(skip=SWEPT_ELSEWHERE):
     found = []
     for info in pkgutil.iter_modules(dltutor.lessons.__path__):
         module = importlib.import_module(f"dltutor.lessons.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.endswith("_widget") and fn.__module__ == module.__name__:
-                if f"{info.name}.{name}" not in SWEPT_ELSEWHERE:
+                if f"{info.name}.{name}" not in skip:
                     found.append(pytest.param(fn, id=f"{info.name}.{name}"))
     return found
 
@@ -198,3 +198,53 @@ def test_misuse_gets_a_clear_error(call, error, words):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_switching_back_gets_the_laid_out_figure_of_that_kind_again():
+    w = _panels_widget()
+    two = w._fig  # two panels and a colorbar
+    w.controls["n"].value = 3
+    three = w._fig
+    assert three is not two and len(three.axes) == 4
+    for n, fig in [(2, two), (3, three), (2, two)]:
+        w.controls["n"].value = n
+        assert w._fig is fig and len(fig.axes) == n + 1  # the same laid-out figure, drawn again
+        assert w._differs_from_fresh() == 0.0
+    w.controls["log"].value = "log"  # a change within one kind keeps its figure
+    assert w._fig is two and w._fig.axes[0].get_yscale() == "log"
+    w.controls["log"].value = "linear"
+
+
+def test_png_bytes_keeps_every_pixel():
+    import io
+
+    from PIL import Image
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
+    rgba[:3] = 255  # flat rows too, as in a figure
+    png = widgets.png_bytes(rgba)
+    decoded = Image.open(io.BytesIO(png))
+    assert decoded.mode == "RGB" and decoded.size == (5, 7)
+    assert np.array_equal(np.asarray(decoded), rgba[:, :, :3])
+
+
+def _titles(fig, renderer):
+    return [ax.title.get_window_extent(renderer).bounds for ax in fig.axes if ax.get_title()]
+
+
+@pytest.mark.parametrize("build", _builders(skip=()))
+def test_titles_stand_where_matplotlib_would_place_them(build):
+    """DRAWING_RC sets the titles at the top of their axes without measuring the tick labels:
+    the same place as matplotlib's own placement when nothing stands above the axes."""
+    if any(p.default is inspect.Parameter.empty for p in inspect.signature(build).parameters.values()):
+        pytest.skip("needs arguments; covered by its lesson's tests")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    w = build()
+    fig = Figure(figsize=w.figsize, dpi=w.dpi * widgets.SCALE)
+    FigureCanvasAgg(fig)
+    w.draw(fig, **w.values)  # matplotlib's defaults: titles placed by measuring what is below them
+    for ax, position in zip(fig.axes, w._layout[1]):
+        ax.set_position(position)
+    fig.canvas.draw()
+    expected = _titles(fig, fig.canvas.get_renderer())
+    assert expected and np.allclose(_titles(w._fig, w._fig.canvas.get_renderer()), expected, atol=0.5)

@@ -50,7 +50,7 @@ def surface_gradient(w):
 ANGLE = np.pi / 4
 ROTATION = np.array([[np.cos(ANGLE), -np.sin(ANGLE)], [np.sin(ANGLE), np.cos(ANGLE)]])
 ROTATED_START = tuple(ROTATION.T @ np.array(START))
-ROTATED_RANGE = (-10.0, 6.0)  # for both axes
+ROTATED_RANGE = (-10.0, 9.0)  # for both axes; the turned start, about (-4.95, 7.78), inside
 SGD_RATES = np.round(np.arange(0.01, 0.4501, 0.01), 2)
 ADAGRAD_RATES = np.round(np.arange(0.1, 4.001, 0.1), 1)
 
@@ -126,7 +126,7 @@ def draw_paths(ax, paths, labels, title="Error surface", rotated=False):
         plot.contour_path(surface, W1_RANGE, W2_RANGE, clipped, ax=ax, labels=labels, title=title, levels=levels)
     ax.plot(0, 0, marker="*", markersize=12, color="white", markeredgecolor="black", linestyle="none",
             label="minimum (0, 0)")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="lower left" if rotated else "upper right", fontsize=8)  # turned: the paths are top left
     return ax
 
 
@@ -205,14 +205,24 @@ def gradient_sequence(n=3000, change_at=None, scale=1.0):
 RATE_SETTINGS = {"SGD": {}, "Adagrad": {}, "RMSprop": {"rho": 0.9}, "Adam": {"beta1": 0.9, "beta2": 0.999}}
 
 
-def draw_rates(axes, gradients, lr=0.1, settings=None, change_at=None, labels=None):
+def draw_rates(axes, gradients, lr=0.1, settings=None, change_at=None, labels=None, memo=None):
     """Two panels: each rule's eta_w (left) and step size (right) against the step, log-log.
-    Returns {name: (rates, steps)}, what `learning_rates` gave for each rule."""
+    Returns {name: (rates, steps)}, what `learning_rates` gave for each rule. memo: a dict that
+    keeps these between drawings (a widget's slider changes one rule; the others are not run again)."""
     settings = RATE_SETTINGS if settings is None else settings
     t = np.arange(1, len(gradients) + 1)
     results = {}
     for i, (name, kwargs) in enumerate(settings.items()):
-        rates, steps = results[name] = learning_rates(name, gradients, lr, **kwargs)
+        if memo is None:
+            results[name] = learning_rates(name, gradients, lr, **kwargs)
+        else:
+            key = (name, repr(sorted(kwargs.items())), lr, np.asarray(gradients, dtype=np.float64).tobytes())
+            if key not in memo:
+                if len(memo) >= 64:  # a few hundred kB at most
+                    memo.clear()
+                memo[key] = learning_rates(name, gradients, lr, **kwargs)
+            results[name] = memo[key]
+        rates, steps = results[name]
         st = plot.style(i)
         st["markevery"] = np.unique(np.geomspace(1, len(t), 12).astype(int)) - 1
         label = (labels or {}).get(name) or name + "".join(f", {k} = {v}" for k, v in kwargs.items())
@@ -234,6 +244,8 @@ def draw_rates(axes, gradients, lr=0.1, settings=None, change_at=None, labels=No
 
 def rates_widget():
     """Sliders: how much the gradient changes at step 500, and RMSprop's rho; rates redrawn."""
+    memo = {}  # each rule's rates for the settings seen
+
     def draw(fig, log_scale, rho, log_memory):
         axes = fig.subplots(1, 2)
         scale = 10.0 ** log_scale
@@ -241,7 +253,8 @@ def rates_widget():
         beta2 = 1 - 1 / memory  # not rounded: every position of the slider is another beta2
         g = gradient_sequence(2000, change_at=500, scale=scale)
         settings = {"SGD": {}, "Adagrad": {}, "RMSprop": {"rho": rho}, "Adam": {"beta2": beta2}}
-        draw_rates(axes, g, settings=settings, change_at=500, labels={"Adam": f"Adam, memory {memory:.0f} steps"})
+        draw_rates(axes, g, settings=settings, change_at=500, labels={"Adam": f"Adam, memory {memory:.0f} steps"},
+                   memo=memo)
         fig.suptitle(f"g = 1 for 500 steps, then g = {scale:.3g}")
         return (f"RMSprop remembers about 1/(1 - rho) = {1 / (1 - rho):.0f} steps; "
                 f"Adam's beta2 = {beta2:.5f}, about {memory:.0f} steps; Adagrad remembers every step.")
@@ -440,6 +453,11 @@ def _divisor_rule(rule):
     return test
 
 
+def _swapped_keys(got, case):
+    return (np.allclose(np.asarray(got[0], dtype=np.float64), _EXERCISE_DIVISORS["w2"], atol=0.01)
+            and np.allclose(np.asarray(got[1], dtype=np.float64), _EXERCISE_DIVISORS["w1"], atol=0.01))
+
+
 def _zero_gradient_resets(got, case):
     w2 = np.asarray(got[1], dtype=np.float64)
     return np.allclose(w2[:2], _EXERCISE_DIVISORS["w2"][:2], atol=0.01) and not np.isclose(w2[2], 1.0, atol=0.01)
@@ -475,6 +493,14 @@ RATES_BY_HAND = _ByHand(
                           nudge="Adagrad uses the sum, not the average (that divides by t + 1)"),
         exercises.Mistake("a rate that changed at w2's zero gradient", when=_zero_gradient_resets,
                           nudge="a zero gradient adds 0 to the sum: what happens to the rate then?"),
+        exercises.Mistake("the current gradient left out of the sum",
+                          when=_divisor_rule(lambda g: np.sqrt(np.cumsum(g * g) - g * g)),
+                          nudge="the sum runs from i = 0 to i = t: the gradient of step t is in it"),
+        exercises.Mistake("the rates eta_w / eta themselves, not the divisors",
+                          when=_divisor_rule(lambda g: 1 / np.sqrt(np.cumsum(g * g))),
+                          nudge="write each rate as eta / d and give d, the number eta is divided by"),
+        exercises.Mistake("w1's and w2's numbers swapped", when=_swapped_keys,
+                          nudge="w1 is the row with the gradients 3, 4, 12"),
     ],
     nudge="eta_w = eta / something: at each step, write down the sum of the squared gradients so far, "
           "then apply the formula's last operation",
@@ -487,8 +513,10 @@ def check_rates_by_hand(divisors, hint=1):
     """divisors: {"w1": [3 numbers], "w2": [3 numbers]}, each eta / eta_w after steps t = 0, 1, 2."""
     if not isinstance(divisors, dict) or set(divisors) != {"w1", "w2"}:
         got = sorted(divisors) if isinstance(divisors, dict) else type(divisors).__name__
+        more = [f"Formula: {RATES_BY_HAND.formula}"] if hint >= 2 else []
         return exercises.Feedback([f"expected a dict with keys 'w1' and 'w2', got {got}"],
-                                  'Nudge: write {"w1": [a, b, c], "w2": [d, e, f]}')
+                                  "\n".join(['Nudge: write {"w1": [a, b, c], "w2": [d, e, f]}', *more,
+                                             RATES_BY_HAND._more(hint)]))
     for key in ("w1", "w2"):
         try:
             n = np.asarray(divisors[key], dtype=np.float64).shape
@@ -541,18 +569,46 @@ def _cases(state, rng):
                            f"eta = {eta:.3g}", w, g, S, eta) for w, g, S, eta in _step_cases(rng)]
 
 
+def _is_pair(got):
+    """The learner returned two things (a Mistake about their values applies)."""
+    return isinstance(got, (tuple, list)) and len(got) == 2
+
+
 def _w_is(rule):
     """A Mistake test: the learner's w_new is what `rule(w, g, S, eta)` gives."""
     def test(got, case):
+        if not _is_pair(got):
+            return False
         with np.errstate(all="ignore"):
             wrong = np.asarray(rule(*case.args), dtype=np.float64)
         return np.allclose(np.asarray(got[0], dtype=np.float64), wrong, rtol=1e-6)
     return test
 
 
+# Where the learner may have put an eps of up to 1e-6 into or beside the root.
+_ROOTS = [np.sqrt] + [lambda s, e=e: np.sqrt(s) + e for e in (1e-8, 1e-7, 1e-6)] + [
+    lambda s, e=e: np.sqrt(s + e) for e in (1e-8, 1e-7, 1e-6)]
+
+
+def _w_is_some_eps(rule):
+    """_w_is for rule(w, g, S, eta, root), with the root written any of those ways."""
+    tests = [_w_is(lambda *args, root=root: rule(*args, root)) for root in _ROOTS]
+    return lambda got, case: any(test(got, case) for test in tests)
+
+
+def _swapped_pair(reference):
+    """A Mistake test: the two parts returned in the other order."""
+    def test(got, case):
+        w_new, state_new = reference(*case.args)
+        return _is_pair(got) and (np.allclose(np.asarray(got[0], dtype=np.float64), state_new, rtol=1e-6)
+                and np.allclose(np.asarray(got[1], dtype=np.float64), w_new, rtol=1e-6)
+                and not np.allclose(w_new, state_new))
+    return test
+
+
 def _state_is(rule):
     def test(got, case):
-        return np.allclose(np.asarray(got[1], dtype=np.float64), rule(*case.args), rtol=1e-6)
+        return _is_pair(got) and np.allclose(np.asarray(got[1], dtype=np.float64), rule(*case.args), rtol=1e-6)
     return test
 
 
@@ -565,15 +621,24 @@ ADAGRAD_STEP = exercises.Exercise(
     mistakes=[
         exercises.Mistake("a function without `return`", when=lambda got, case: got is None,
                           nudge="did you forget `return w_new, G_new`?"),
+        exercises.Mistake("w_new and G_new returned in the other order", when=_swapped_pair(_reference_adagrad_step),
+                          nudge="the check unpacks `w_new, G_new = adagrad_step(...)`"),
         exercises.Mistake("G_new equals G: the new gradient was not added", when=_state_is(lambda w, g, G, eta: G),
                           nudge="the sum runs over every gradient so far, the current one included"),
+        exercises.Mistake("G_new holding the square root of the sum, not the sum of the squares itself",
+                          when=lambda got, case: _state_is(lambda w, g, G, eta: np.sqrt(G + g * g))(got, case)
+                          and _w_is(lambda w, g, G, eta: _reference_adagrad_step(w, g, G, eta)[0])(got, case),
+                          nudge="the next step adds its g² to G: keep the sum, take the root only to divide"),
+        exercises.Mistake("one sum shared by all the parameters: each parameter keeps its own",
+                          when=_w_is(lambda w, g, G, eta: w - eta * g / np.sqrt(np.sum(G + g * g))),
+                          nudge="Adagrad gives every parameter its own learning rate, from its own gradients"),
         exercises.Mistake("the sum of the gradients, not of their squares",
                           when=_state_is(lambda w, g, G, eta: G + np.abs(g)),
                           nudge="the slides' formula sums (g^i) squared"),
         exercises.Mistake("plain gradient descent w - eta*g", when=_w_is(lambda w, g, G, eta: w - eta * g),
                           nudge="Adagrad divides eta by something that depends on the gradients so far"),
         exercises.Mistake("a division by the old sum G, before the new gradient is in it",
-                          when=_w_is(lambda w, g, G, eta: w - eta * g / np.sqrt(G)),
+                          when=_w_is_some_eps(lambda w, g, G, eta, root: w - eta * g / root(G)),
                           nudge="update the sum first, then use it"),
         exercises.Mistake("a division by G_new itself: the square root is missing",
                           when=_w_is(lambda w, g, G, eta: w - eta * g / (G + g * g)),
@@ -601,9 +666,24 @@ RMSPROP_STEP = exercises.Exercise(
     mistakes=[
         exercises.Mistake("a function without `return`", when=lambda got, case: got is None,
                           nudge="did you forget `return w_new, E_new`?"),
+        exercises.Mistake("w_new and E_new returned in the other order", when=_swapped_pair(_reference_rmsprop_case),
+                          nudge="the check unpacks `w_new, E_new = rmsprop_step(...)`"),
         exercises.Mistake("E_new equals E: the new squared gradient was not mixed in",
                           when=_state_is(lambda w, g, E, eta: E),
                           nudge="the average has to take in the current gradient's square"),
+        exercises.Mistake("E_new holding the root of the average (the slides' sigma), not the average of the "
+                          "squares itself",
+                          when=lambda got, case: any(_state_is(rule)(got, case) for rule in (
+                              lambda w, g, E, eta: np.sqrt(0.9 * E + 0.1 * g * g),
+                              lambda w, g, E, eta: np.sqrt(0.9 * E * E + 0.1 * g * g))),
+                          nudge="here E is the average of the squared gradients: keep it, take the root only "
+                                "to divide"),
+        exercises.Mistake("an average of the gradients, not of their squares",
+                          when=_state_is(lambda w, g, E, eta: 0.9 * E + 0.1 * g),
+                          nudge="E averages the squares of the gradients"),
+        exercises.Mistake("rho * E + g**2: the new square is not weighted by (1 - rho)",
+                          when=_state_is(lambda w, g, E, eta: 0.9 * E + g * g),
+                          nudge="an average weights the old and the new so that the weights add up to 1"),
         exercises.Mistake("E_new = E + g**2, Adagrad's sum, which only grows",
                           when=_state_is(lambda w, g, E, eta: E + g * g),
                           nudge="RMSprop keeps a running average that forgets: it weights old and new"),
@@ -611,6 +691,9 @@ RMSPROP_STEP = exercises.Exercise(
                           nudge="with rho = 0.9 the average should remember the past more than the present"),
         exercises.Mistake("plain gradient descent w - eta*g", when=_w_is(lambda w, g, E, eta: w - eta * g),
                           nudge="RMSprop divides eta by something made from the average E"),
+        exercises.Mistake("a division by the old average E, before the new gradient is in it",
+                          when=_w_is_some_eps(lambda w, g, E, eta, root: w - eta * g / root(E)),
+                          nudge="update the average first, then use it"),
         exercises.Mistake("a division by E_new itself: the square root is missing",
                           when=_w_is(lambda w, g, E, eta: w - eta * g / (0.9 * E + 0.1 * g * g + 1e-8)),
                           nudge="the average is of squares: undo the square before dividing"),

@@ -177,6 +177,18 @@ check_sigmoid_backward = _LayerExercise(
                 nudge="the layer keeps its output a = sigma(z); use it as it is"),
         Mistake("the wrong sign", like=lambda A, dA: -dA * A * (1 - A),
                 nudge="sigma is increasing, so dC/dz has the sign of dC/da"),
+        Mistake("a matrix product: here the chain rule multiplies elementwise, each z by its own a",
+                when=lambda got, case: _raised_at(r"@|dot\(|matmul\(")(got, case) or
+                np.shape(got) == (len(case.args[0]), len(case.args[0])) != np.shape(case.args[0]),
+                nudge="a sigmoid acts on each number alone: dZ has the shape of A, and * multiplies elementwise"),
+        Mistake("dA left out: sigma'(z) alone, without the dC/da that comes from above",
+                like=lambda A, dA: A * (1 - A),
+                nudge="the chain rule multiplies what comes from above by the local derivative"),
+        Mistake("the derivative of tanh, 1 - a^2, not of the sigmoid", like=lambda A, dA: dA * (1 - A ** 2),
+                nudge="write sigma'(z) in terms of a = sigma(z): how does it vanish at both ends?"),
+        Mistake("divided by the batch size: dA already holds the 1/R of the mean cost",
+                like=lambda A, dA: dA * A * (1 - A) / len(A),
+                nudge="the sigmoid's backward pass only multiplies by the local derivative"),
     ],
     nudge="dC/dz = dC/da times da/dz, elementwise, and da/dz can be written with a alone",
     formula="dZ = dA * sigma'(z), with sigma'(z) = a (1 - a)",
@@ -226,6 +238,20 @@ check_dense_backward = _LayerExercise(
         Mistake("dX multiplied by W^T: with W of shape (n_out, n_in) and dZ of shape (batch, n_out), "
                 "dZ W^T does not fit", when=_raised_at(r"dZ@W\.T|dZ\.dot\(W\.T\)|np\.dot\(dZ,W\.T\)|matmul\(dZ,W\.T\)"),
                 nudge="write the shapes under each factor: dX must come out (batch, n_in)"),
+        Mistake("db kept the batch axis (keepdims=True): b has the shape (n_out,)",
+                like=_dense_wrong(db=lambda X, W, dZ: dZ.sum(axis=0, keepdims=True)),
+                nudge="db must have b's shape"),
+        Mistake("db summed over the wrong axis: one number for each example, not for each neuron",
+                like=_dense_wrong(db=lambda X, W, dZ: dZ.sum(axis=1)),
+                nudge="db must have b's shape, one number per neuron: add up over the examples"),
+        Mistake("the three in another order: return dW, db, dX",
+                when=lambda got, case: isinstance(got, (tuple, list)) and len(got) == 3 and
+                sorted(map(np.shape, got)) == sorted(map(np.shape, dense_backward_reference(*case.args))) and
+                list(map(np.shape, got)) != list(map(np.shape, dense_backward_reference(*case.args))),
+                nudge="the gradients of W, b and X, in that order"),
+        Mistake("dX divided by the batch size: dZ already holds the 1/R of the mean cost",
+                like=_dense_wrong(dX=lambda X, W, dZ: dZ @ W / len(X)),
+                nudge="dZ already includes the 1/R of the mean cost: do not divide again"),
         Mistake("a product whose shapes do not fit", when=_shapes_raised,
                 nudge="write the shapes under each factor: dZ (batch, n_out), X (batch, n_in), W (n_out, n_in)"),
     ],
@@ -257,6 +283,13 @@ def _layer_parts(X, W, b, T):
     return A, dA, dA * A * (1 - A)
 
 
+def _layer_through(X, W, b, T, derivative):
+    """dC/dW with another (wrong) sigma'(z): derivative(Z, A)."""
+    Z = X @ W.T + b
+    A = nn.sigmoid(Z)
+    return (2 * (A - T) / len(X) * derivative(Z, A)).T @ X
+
+
 check_layer_gradient = _LayerExercise(
     "layer_gradient(X, W, b, T)",
     reference=layer_gradient_reference,
@@ -282,6 +315,18 @@ check_layer_gradient = _LayerExercise(
         Mistake("dC/dW transposed: it must have W's shape (n_out, n_in)",
                 like=lambda X, W, b, T: X.T @ _layer_parts(X, W, b, T)[2],
                 nudge="dW has W's shape; which of dZ and X gives the rows?"),
+        Mistake("dC/dA divided by R x n_out (as np.mean would): the cost is a mean over the examples only, "
+                "summed over the outputs",
+                like=lambda X, W, b, T: _layer_parts(X, W, b, T)[2].T @ X / T.shape[1],
+                nudge="C = (1/R) sum_r sum_k (a_k - t_k)^2: where does 1/R enter dC/dA, and is there another?"),
+        Mistake("sigma'(z) written with z where your turn 1 used the layer's output a",
+                like=lambda X, W, b, T: _layer_through(X, W, b, T, lambda Z, A: Z * (1 - Z)),
+                nudge="sigma'(z) is written with a = sigma(z), as in your turn 1"),
+        Mistake("the sigmoid applied to a again: A is already sigma(z), not z",
+                like=lambda X, W, b, T: _layer_through(X, W, b, T, lambda Z, A: nn.sigmoid(A) * (1 - nn.sigmoid(A))),
+                nudge="the layer's output a is already sigma(z)"),
+        Mistake("the bias left out of the forward pass", like=lambda X, W, b, T: layer_gradient_reference(X, W, 0 * b, T),
+                nudge="Z = X W^T + b: the bias changes A, and so the gradient"),
         Mistake("a product whose shapes do not fit", when=_shapes_raised,
                 nudge="write the shapes under each factor: X (batch, n_in), W (n_out, n_in), T (batch, n_out)"),
     ],

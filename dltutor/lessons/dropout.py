@@ -413,6 +413,16 @@ DROPOUT_FORWARD = exercises.Exercise(
                           when=lambda got, case: case.args[3] and any(
                               _forward_is(lambda A, m, p, r=r: A * m[r], True)(got, case) for r in (0, -1)),
                           nudge="the mask has one row per example, like A: use all of it"),
+        exercises.Mistake("the mask read the wrong way round: its 1s were dropped and its 0s kept",
+                          when=_forward_is(lambda A, m, p: A * (1 - m), True),
+                          nudge="in the mask, 1 means kept and 0 means dropped"),
+        exercises.Mistake("training and testing swapped: the test-time scaling in training",
+                          when=_forward_is(lambda A, m, p: A * (1 - p), True),
+                          nudge="when `train` is True, the units of the mask are dropped"),
+        exercises.Mistake("a scaling in training (the slides' form scales only at test)",
+                          when=lambda got, case: any(_forward_is(lambda A, m, p, s=s: A * m * s(p), True)(got, case)
+                                                     for s in (lambda p: 1 - p, lambda p: p)),
+                          nudge="in training a kept unit passes its value on as it is"),
         exercises.Mistake("a new random mask instead of the mask given", when=_own_mask,
                           nudge="use the mask passed in: it says which units are dropped"),
         exercises.Mistake("the inverted form (divided by 1 - p in training)",
@@ -422,6 +432,9 @@ DROPOUT_FORWARD = exercises.Exercise(
                           nudge="at test every unit is there, more than in training: what must change?"),
         exercises.Mistake("a scaling by p at test", when=_forward_is(lambda A, m, p: A * p, False),
                           nudge="p is the rate of dropping; what fraction of the units was kept?"),
+        exercises.Mistake("a division by (1 - p) at test (the inverted form's scale, turned round)",
+                          when=_forward_is(lambda A, m, p: A / (1 - p), False),
+                          nudge="at test more units are there than in training: should their outputs grow or shrink?"),
         exercises.Mistake("the mask applied at test too", when=_forward_is(lambda A, m, p: A * m * (1 - p), False),
                           nudge="at test there is no dropout"),
     ],
@@ -454,6 +467,8 @@ TEST_WEIGHTS = exercises.Exercise(
                           nudge="scale by the fraction of neurons that were kept"),
         exercises.Mistake("W / (1 - p), the inverted form's training scale", when=_weights_is(lambda W, p: W / (1 - p)),
                           nudge="at test the weights get smaller, not larger"),
+        exercises.Mistake("p subtracted from every weight instead of a scaling", when=_weights_is(lambda W, p: W - p),
+                          nudge="the slides multiply each weight by a number"),
     ],
     nudge="the slides: a weight w = 1 trained with a 50% dropout rate becomes 0.5 for testing",
     formula="W_test = (1 - p) W",
@@ -505,6 +520,18 @@ ENSEMBLE_AVERAGE = exercises.Exercise(
         exercises.Mistake("the full network without dropout",
                           when=_ensemble_is(lambda W1, b1, W2, b2, x, p, h, M: nn.sigmoid(W2 @ h + b2)),
                           nudge="the average is over the thinned networks, with their dropped neurons"),
+        exercises.Mistake("each mask weighted by p^kept (1 - p)^dropped: p and 1 - p swapped",
+                          when=_ensemble_is(lambda W1, b1, W2, b2, x, p, h, M:
+                                            mask_probabilities(M, 1 - p) @ nn.sigmoid((M * h) @ W2.T + b2)),
+                          nudge="p is the probability that a neuron is dropped"),
+        exercises.Mistake("each mask weighted by (1 - p)^kept only: the dropped neurons' p^dropped is missing",
+                          when=_ensemble_is(lambda W1, b1, W2, b2, x, p, h, M:
+                                            (1 - p) ** M.sum(1) @ nn.sigmoid((M * h) @ W2.T + b2)),
+                          nudge="a dropped neuron is an event too: its probability is a factor of the mask's"),
+        exercises.Mistake("the mask applied before b1 is added (a dropped neuron still outputs its bias)",
+                          when=_ensemble_is(lambda W1, b1, W2, b2, x, p, h, M:
+                                            mask_probabilities(M, p) @ nn.sigmoid((M * (W1 @ x) + b1) @ W2.T + b2)),
+                          nudge="a dropped neuron outputs 0: the mask multiplies the whole W1 x + b1"),
         exercises.Mistake("an average without the output bias b2",
                           when=_ensemble_is(lambda W1, b1, W2, b2, x, p, h, M:
                                             mask_probabilities(M, p) @ nn.sigmoid((M * h) @ W2.T)),
@@ -530,11 +557,12 @@ def check_ensemble_average(fn, hint=1):
 #     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.dropout --full
 #
 # writes dltutor/datafiles/results/dropout_full.json: for every dropout rate and seed, the validation and
-# test accuracy of a 784-256-256-10 ReLU network on 1,000 training digits, inverted dropout p
-# after each hidden layer and 0.2 on the input (none at all when p = 0). p is chosen on validation.
+# test accuracy of a 784-512-512-10 ReLU network on 1,000 training digits after 40 epochs, inverted
+# dropout p after each hidden layer and 0.2 on the input (none at all when p = 0). p is chosen on
+# validation.
 # =============================================================================================
 
-FULL = {"n_train": 1000, "n_val": 1000, "n_test": 1000, "hidden": 256, "epochs": 20, "batch_size": 25,
+FULL = {"n_train": 1000, "n_val": 1000, "n_test": 1000, "hidden": 512, "epochs": 40, "batch_size": 25,
         "lr": 0.01, "momentum": 0.9, "input_p": 0.2, "rates": [0.0, 0.2, 0.5], "seeds": [0, 1, 2, 3, 4]}
 # Inside the package (dltutor/datafiles/results/), or in DLTUTOR_DATA/results/ when that is set.
 FULL_RESULTS = pathlib.Path(str(data.data_file("results/dropout_full.json")))
@@ -563,6 +591,17 @@ def regularised_net(p, input_p=0.2, hidden=256, seed=0, scaling="inverted"):
     return nn.Sequential(*layers).astype(np.float32)
 
 
+def train_regularised(p, seed, X_train, y_train, settings=FULL):
+    """One training of the full experiment: regularised_net(p) trained by momentum SGD with the
+    settings' hidden, input_p, lr, momentum, epochs and batch_size. Returns the trained network."""
+    s = settings
+    net = regularised_net(p, s["input_p"], s["hidden"], seed=seed)
+    opt = optim.SGD(net, lr=s["lr"], momentum=s["momentum"])
+    train.fit(net, X_train, y_train, optimizer=opt, epochs=s["epochs"], batch_size=s["batch_size"],
+              seed=seed, verbose=False, evaluate_train=False)
+    return net
+
+
 def run_full(settings=FULL, path=FULL_RESULTS, log=None):
     """Every rate and seed of `settings`; writes validation and test accuracies to `path`."""
     from threadpoolctl import threadpool_limits
@@ -576,10 +615,7 @@ def run_full(settings=FULL, path=FULL_RESULTS, log=None):
         for p in s["rates"]:
             rows = out["results"][repr(p)] = {"val_accuracy": [], "test_accuracy": [], "train_accuracy": []}
             for seed in s["seeds"]:
-                net = regularised_net(p, s["input_p"], s["hidden"], seed=seed)
-                opt = optim.SGD(net, lr=s["lr"], momentum=s["momentum"])
-                train.fit(net, X_tr, y_tr, optimizer=opt, epochs=s["epochs"], batch_size=s["batch_size"],
-                          seed=seed, verbose=False, evaluate_train=False)
+                net = train_regularised(p, seed, X_tr, y_tr, s)
                 rows["train_accuracy"].append(train.evaluate(net, X_tr, y_tr)["accuracy"])
                 rows["val_accuracy"].append(train.evaluate(net, X_va, y_va)["accuracy"])
                 rows["test_accuracy"].append(train.evaluate(net, X_te, y_te)["accuracy"])
@@ -592,6 +628,38 @@ def run_full(settings=FULL, path=FULL_RESULTS, log=None):
 def load_full(path=FULL_RESULTS):
     """The saved results of `python -m dltutor.lessons.dropout --full`, or None if not there."""
     return saved.read(path)
+
+
+def full_gain(full):
+    """The chosen p's test accuracy minus that without dropout, seed by seed, in points: (seeds,)."""
+    chosen = np.array(full["results"][repr(full["chosen_p"])]["test_accuracy"])
+    return 100 * (chosen - np.array(full["results"]["0.0"]["test_accuracy"]))
+
+
+def plot_full(ax_acc, ax_gain, full):
+    """The saved full run. ax_acc: the test accuracy of every p, each seed a point and the mean ±
+    sd a bar beside them; ax_gain: the gain of the chosen p over no dropout, seed by seed."""
+    from .. import plot
+    rates = list(full["results"])
+    for i, q in enumerate(rates):
+        acc = 100 * np.array(full["results"][q]["test_accuracy"])
+        ax_acc.plot(i + np.linspace(-0.1, 0.1, len(acc)), acc, linestyle="none", marker="o",
+                    color=plot.COLORS[i], alpha=0.7)
+        ax_acc.errorbar(i + 0.25, acc.mean(), yerr=acc.std(ddof=1), color=plot.COLORS[i], marker="_",
+                        markersize=14, capsize=4)
+    ax_acc.set(xticks=range(len(rates)), xticklabels=[f"p = {float(q):g}" for q in rates],
+               xlim=(-0.5, len(rates) - 0.4), xlabel="dropout rate p (and 0.2 on the input when p > 0)",
+               ylabel="test accuracy (%)",
+               title="test accuracy: each seed (points), mean ± sd (bar)")
+    gain, seeds = full_gain(full), full["settings"]["seeds"]
+    ax_gain.axhline(0, color="0.4", linewidth=1)
+    ax_gain.plot(seeds, gain, linestyle="none", marker="o", color=plot.COLORS[rates.index(repr(full["chosen_p"]))])
+    ax_gain.errorbar(max(seeds) + 1, gain.mean(), yerr=gain.std(ddof=1), color="black", marker="_",
+                     markersize=14, capsize=4)
+    ax_gain.set(xticks=list(seeds) + [max(seeds) + 1], xticklabels=[str(s) for s in seeds] + ["mean"],
+                xlabel="seed", ylabel="test accuracy gain (points)",
+                ylim=(min(0, gain.min()) - 0.5, gain.max() + 0.5),
+                title=f"p = {full['chosen_p']:g} (chosen on validation) minus no dropout")
 
 
 def main(argv=None):

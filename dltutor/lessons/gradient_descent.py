@@ -204,9 +204,19 @@ def draw_cost_curves(ax, surface, paths, labels, title="Cost at each step"):
     return ax
 
 
+def _grid_cost(surface):
+    """surface.cost, remembering the last grid it was given: a widget's redraws contour the same grid."""
+    def cost_on(w1, w2):
+        last = getattr(surface, "_grid", None)
+        if last is None or not (np.array_equal(last[0], w1) and np.array_equal(last[1], w2)):
+            surface._grid = last = (w1, w2, surface.cost(w1, w2))
+        return last[2]
+    return cost_on
+
+
 def draw_surface(ax, surface, paths=(), labels=None, title=None):
     """The surface's contours with paths on them (start: circle, end: cross)."""
-    plot.contour_path(surface.cost, surface.w1_range, surface.w2_range, paths, ax=ax,
+    plot.contour_path(_grid_cost(surface), surface.w1_range, surface.w2_range, paths, ax=ax,
                       levels=surface.contour_levels(), labels=labels,
                       title=title or f"Error surface: {surface.name}")
     return ax
@@ -523,10 +533,26 @@ check_total_cost = Exercise(
                 nudge="this exercise asks for the cross entropy of each example"),
         Mistake("log base 10", like=lambda Y, T: float(-np.sum(T * np.log10(Y))),
                 nudge="the cross entropy uses the natural logarithm"),
+        Mistake("the mean over all R x 10 entries of the table (np.mean), not the sum",
+                like=lambda Y, T: total_cost_reference(Y, T) / np.size(Y),
+                nudge="the slides' total cost adds the examples' costs up; it does not divide"),
+        Mistake("one number per digit (a sum down the columns, axis=0), not one total",
+                like=lambda Y, T: -np.sum(T * np.log(Y), axis=0),
+                nudge="the total cost is one number for the whole training set"),
+        Mistake("the binary cross entropy: the (1 - t) ln(1 - y) terms are not in the slides' cost",
+                like=lambda Y, T: float(-np.sum(T * np.log(Y) + (1 - T) * np.log(1 - Y))),
+                nudge="only the correct digit's output counts: the one-hot T says which it is"),
+        Mistake("Y and T swapped: ln of a one-hot target is ln 0 = -inf",
+                like=lambda Y, T: float(-np.sum(Y * np.log(T))),
+                nudge="the logarithm is of the network's outputs; the targets pick which ones count"),
+        Mistake("-ln(1 - y): 1 - y is the probability of every other digit",
+                like=lambda Y, T: float(-np.sum(T * np.log(1 - Y))),
+                nudge="the cost is small when the correct digit's output is near 1"),
     ],
     nudge="each example's cost is -ln of the output for its correct digit; add them over all examples",
     formula="C = sum_r L^r, L^r = -sum_k t^r_k ln y^r_k",
     solution="def total_cost(Y, T):\n    return -np.sum(T * np.log(Y))",
+    rtol=1e-4,  # ln(y + eps) with an eps up to 1e-6 is fine
     success="Correct: C(theta) = sum_r L^r, one number for the whole training set.")
 
 
@@ -560,6 +586,12 @@ def _in_place(grad, theta0, eta, steps):
     return np.array(path)
 
 
+def _gradient_at_the_start(grad, theta0, eta, steps):
+    """The mistake of computing grad(theta0) once, before the loop."""
+    g = grad(theta0)
+    return np.array([np.asarray(theta0, dtype=np.float64) - t * eta * g for t in range(steps + 1)])
+
+
 check_gradient_descent = Exercise(
     "gradient_descent(grad, theta0, eta, steps)",
     reference=gradient_descent_reference,
@@ -581,6 +613,17 @@ check_gradient_descent = Exercise(
                 nudge="appending an array that you then change in place changes the row already in the list"),
         Mistake("the learning rate left out", like=lambda g, th, eta, n: gradient_descent_reference(g, th, 1.0, n),
                 nudge="each step is the negative gradient times eta"),
+        Mistake("one step too few: the path has steps + 1 points, theta^0 and one after each step",
+                like=lambda g, th, eta, n: gradient_descent_reference(g, th, eta, n - 1),
+                nudge="count the points you keep: the start, then one a step"),
+        Mistake("one step too many: the path has steps + 1 points, theta^0 and one after each step",
+                like=lambda g, th, eta, n: gradient_descent_reference(g, th, eta, n + 1),
+                nudge="count the points you keep: the start, then one a step"),
+        Mistake("the gradient at theta^0 used for every step: it must be computed again at each new theta",
+                like=_gradient_at_the_start, nudge="call grad at the point you are standing on"),
+        Mistake("the path transposed: one row a point, (steps + 1, 2), not one row a coordinate",
+                like=lambda g, th, eta, n: gradient_descent_reference(g, th, eta, n).T,
+                nudge="keep each theta as one row"),
     ],
     nudge="start at theta0, and in a loop move against the gradient, keeping each point",
     formula="theta^{t+1} = theta^t - eta * grad(theta^t), path = [theta^0, theta^1, ..., theta^steps]",
@@ -614,6 +657,8 @@ class _LearningRateExercise(Exercise):
     """The answer is a number eta; it is right when gradient descent with it gets there."""
 
     def compare(self, got, want):
+        if isinstance(got, str):  # float("0.35") would work, but a rate is a number, not text
+            return f"should be a number, got the text {got!r}: write it without quotes"
         try:
             eta = float(got)
         except (TypeError, ValueError):
@@ -626,13 +671,17 @@ class _LearningRateExercise(Exercise):
             return None
         if out["diverged"]:
             return (f"= {eta:g} makes gradient descent diverge: cost {out['costs'][0]:.4f} at the start, "
-                    f"{out['costs'][-1]:.4g} after {len(out['costs']) - 1} steps")
+                    f"{out['costs'][-1]:.4g} after {len(out['costs']) - 1} step{'s' * (len(out['costs']) != 2)}")
         return (f"= {eta:g} leaves the cost at {out['costs'][-1]:.4f} after {steps} steps, "
                 f"{out['gap']:.4f} above the lowest {out['best']:.4f} (the goal: within {LR_EXERCISE['tolerance']})")
 
 
 def _lr_outcome(got):
-    return learning_rate_outcome(float(got))
+    """What the rate does; raises (so that no Mistake matches) for text, 0, a negative number or NaN."""
+    eta = float("nan") if isinstance(got, str) else float(got)
+    if not (np.isfinite(eta) and eta > 0):
+        raise ValueError(f"not a learning rate: {got!r}")
+    return learning_rate_outcome(eta)
 
 
 check_learning_rate = _LearningRateExercise(

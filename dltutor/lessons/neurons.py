@@ -407,6 +407,17 @@ check_neuron = Exercise(
                 like=lambda a, w, b: sigma(-(np.sum(a * w) + b)), nudge="sigma(z) is near 1 for large z"),
         Mistake("the bias was added to every product, so it counts K times",
                 like=lambda a, w, b: sigma(np.sum(a * w + b)), nudge="the bias is added once"),
+        Mistake("sigma was applied before the bias was added: the bias is part of z",
+                like=lambda a, w, b: sigma(np.sum(a * w)) + b, nudge="sigma comes last, after every term of z"),
+        Mistake("sigma was applied to each product before adding up",
+                like=lambda a, w, b: np.sum(sigma(a * w)) + b, nudge="sigma comes last, after every term of z"),
+        Mistake("1 / 1 + e^-z: without parentheses Python divides 1 by 1 first",
+                like=lambda a, w, b: 1 + np.exp(-(np.sum(a * w) + b)),
+                nudge="write the whole denominator in parentheses"),
+        Mistake("the sign in the denominator: 1 / (1 - e^-z) is not the sigmoid",
+                like=lambda a, w, b: 1 / (1 - np.exp(-(np.sum(a * w) + b))), nudge="sigma(z) is between 0 and 1"),
+        Mistake("tanh, not the sigmoid: tanh goes from -1 to 1", like=lambda a, w, b: np.tanh(np.sum(a * w) + b),
+                nudge="the slides' neuron uses sigma(z) = 1 / (1 + e^-z), between 0 and 1"),
     ],
     nudge="multiply each input by its weight, add up, add the bias, then apply sigma",
     formula="z = sum_k a_k w_k + b,  a = sigma(z) = 1 / (1 + e^-z)",
@@ -436,10 +447,21 @@ check_layer = Exercise(
         Mistake("you summed everything into one number: a layer has one output per neuron",
                 when=lambda got, case: np.size(got) == 1 and len(case.args[2]) > 1,
                 nudge="one output per row of W"),
+        Mistake("a column plus a flat b: numpy broadcasts (neurons, 1) + (neurons,) into a (neurons, neurons) "
+                "table", like=lambda a, W, b: sigma((W @ a)[:, None] + b),
+                nudge="give a and b the same form: both flat, or both columns"),
+        Mistake("the sign in the sigmoid is flipped: 1 / (1 + e^z) is sigma(-z)",
+                like=lambda a, W, b: sigma(-(W @ a + b)), nudge="sigma(z) is near 1 for large z"),
+        Mistake("sigma was applied before the biases were added", like=lambda a, W, b: sigma(W @ a) + b,
+                nudge="sigma comes last, after the bias"),
+        Mistake("W * a summed over axis 0: that adds up the neurons, not the inputs",
+                like=lambda a, W, b: sigma(np.sum(W * a, axis=0) + b),
+                nudge="row j of W holds neuron j's weights: add up along each row"),
     ],
     nudge="one matrix product gives every neuron's weighted sum; W has shape (neurons, inputs)",
     formula="a' = sigma(W a + b)",
     solution="def layer(a, W, b):\n    return sigma(W @ a + b)",
+    column_ok=True,
     success="Correct: your layer gives every neuron's output, sigma(W a + b). "
             "(The check compares results, not how you wrote it: a loop gives the same numbers.)")
 
@@ -468,6 +490,29 @@ def _last_z(x, Ws, bs):
     return Ws[-1] @ before + bs[-1]
 
 
+def _no_sigma(x, Ws, bs):
+    a = np.asarray(x, dtype=np.float64)
+    for W, b in zip(Ws, bs):
+        a = W @ a + b
+    return a
+
+
+def _sigma_at_the_end(x, Ws, bs):
+    return sigma(_no_sigma(x, Ws, bs))
+
+
+def _column_plus_flat(x, Ws, bs):
+    """The network with x as a column and every b flat: W a + b broadcasts into a table."""
+    a = np.asarray(x, dtype=np.float64).reshape(-1, 1)
+    for W, b in zip(Ws, bs):
+        a = sigma(W @ a + b)
+    return a
+
+
+def _from_layer_2(x, Ws, bs):
+    return slides_forward(x, Ws[1:], bs[1:])[-1]
+
+
 check_network = Exercise(
     "network(x, Ws, bs)",
     reference=lambda x, Ws, bs: slides_forward(x, Ws, bs)[-1],
@@ -480,9 +525,25 @@ check_network = Exercise(
         Mistake("you used W.T: row j of W holds the weights of neuron j",
                 like=lambda x, Ws, bs: slides_forward(x, [W.T for W in Ws], bs)[-1],
                 nudge="the same layer as in your turn 2"),
+        Mistake("every layer was fed x: a layer's input is the previous layer's output",
+                like=lambda x, Ws, bs: sigma(Ws[-1] @ x + bs[-1]),
+                nudge="keep the output of each layer in a variable and feed it to the next"),
+        Mistake("sigma only once, at the end: every layer applies its own sigma",
+                like=_sigma_at_the_end, nudge="the layer rule, sigma(W a + b), once per (W, b)"),
+        Mistake("no sigma at all: without it the layers collapse into one linear function",
+                like=_no_sigma, nudge="the layer rule, sigma(W a + b), once per (W, b)"),
+        Mistake("the first layer was skipped", like=lambda x, Ws, bs: _from_layer_2(x, Ws, bs),
+                nudge="Ws[0] and bs[0] are the first layer: Python counts from 0"),
+        Mistake("you returned every layer's output: the network's output is the last one's",
+                when=lambda got, case: np.shape(got) == (len(case.args[1]), len(case.args[2][-1])),
+                nudge="return only a^L"),
+        Mistake("a column plus a flat b: numpy broadcasts (n, 1) + (n,) into an (n, n) table",
+                like=_column_plus_flat,
+                nudge="give a and b the same form: both flat, or both columns"),
     ],
     nudge="start from a = x and apply the layer rule once per (W, b)",
     formula="a^0 = x;  a^l = sigma(W^l a^(l-1) + b^l) for l = 1 ... L;  y = a^L",
     solution="def network(x, Ws, bs):\n    a = x\n    for W, b in zip(Ws, bs):\n        a = sigma(W @ a + b)\n"
              "    return a",
+    column_ok=True,
     success="Correct: your loop computes y = sigma(W^L ... sigma(W^1 x + b^1) ... + b^L).")

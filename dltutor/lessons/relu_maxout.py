@@ -529,6 +529,8 @@ class _Exercise(exercises.Exercise):
             problems = [self.compare(got, w) for w in want.options]
             return None if None in problems else problems[0]
         if self.words is not None:
+            if got is None:
+                return "returned None: did you forget `return` (print only shows a value)?"
             if not isinstance(got, str) or got.strip().lower() not in self.words:
                 return f"returned {got!r}: return one of {list(self.words)}"
             return None if got.strip().lower() == want else f"returned {got!r}, expected {want!r}"
@@ -547,8 +549,8 @@ class _Exercise(exercises.Exercise):
 
         got, error = super()._run(watched, case)
         if error is None and any(changed):
-            return None, ("changed its input array z in place: compute a new array and leave z as it "
-                          "was (the backward pass still needs it)")
+            return None, ("changed its input array in place: compute a new array and leave the input as "
+                          "it was (the backward pass still needs it)")
         return got, error
 
 
@@ -572,12 +574,21 @@ def _fixed_target(train_acc, test_acc, target=0.9):
     return recipe_next_step(train_acc, test_acc, 0.9)
 
 
+def _gap(train_acc, test_acc, target=0.9):
+    return MODIFY if train_acc < target else (OVERFIT if test_acc < train_acc else DONE)
+
+
+def _done_below_target(got, case):
+    train_acc, test_acc, target = case.args
+    return train_acc >= target > test_acc and isinstance(got, str) and got.strip().lower() == DONE
+
+
 check_next_step = _Exercise(
     "next_step",
     reference=recipe_next_step,
     cases=[exercises.Case(f"train_acc={a}, test_acc={t}, target={g}", a, t, g) for a, t, g in
            [(0.98, 0.70, 0.9), (0.60, 0.55, 0.9), (0.50, 0.95, 0.9), (0.97, 0.95, 0.9),
-            (0.90, 0.90, 0.9), (0.85, 0.80, 0.8), (0.95, 0.60, 0.99)]],
+            (0.90, 0.90, 0.9), (0.85, 0.80, 0.8), (0.95, 0.60, 0.99), (0.92, 0.88, 0.9)]],
     mistakes=[
         exercises.Mistake("blaming overfitting without first looking at the training data", like=_test_only,
                           nudge="the recipe's first question is about the training data: what does a "
@@ -589,6 +600,13 @@ check_next_step = _Exercise(
                           nudge="an accuracy exactly equal to the target counts as good"),
         exercises.Mistake("the target fixed at 0.9 instead of the argument `target`", like=_fixed_target,
                           nudge="use the target you are given"),
+        exercises.Mistake("overfitting judged by the gap between training and testing accuracy",
+                          like=_gap, nudge="the recipe's second question compares the testing result with "
+                                           "the target, not with the training result"),
+        exercises.Mistake("'done' although the testing accuracy is below the target",
+                          when=_done_below_target,
+                          nudge="a small gap between training and testing does not make a result good: "
+                                "is the testing accuracy at least the target?"),
     ],
     nudge="ask the recipe's two questions in the slides' order, and stop at the first answer that is no",
     formula="train_acc < target -> 'modify the network'; else test_acc < target -> "
@@ -607,6 +625,14 @@ def _relu_reference(z):
 def _relu_grad_reference(z):
     z = np.asarray(z, dtype=np.float64)
     return _OneOf((z > 0).astype(np.float64), (z >= 0).astype(np.float64))
+
+
+def _wrong_at_0_only(got, case):
+    """relu_grad's answer is right at every z but 0, and there neither 0 nor 1."""
+    z, got = np.asarray(case.args[0], dtype=np.float64), np.asarray(got, dtype=np.float64)
+    if got.shape != z.shape or not np.any(z == 0):
+        return False
+    return np.array_equal(got[z != 0], (z[z != 0] > 0) * 1.0) and not np.all(np.isin(got[z == 0], (0.0, 1.0)))
 
 
 _Z1 = np.array([-2.0, -0.5, 0.5, 3.0])
@@ -632,6 +658,8 @@ check_relu = _Exercise(
                           nudge="for z > 0 ReLU passes z itself on, not 1"),
         exercises.Mistake("min instead of max", like=lambda z: np.minimum(z, 0),
                           nudge="ReLU keeps the positive values"),
+        exercises.Mistake("the output capped at 1: ReLU has no upper limit", like=lambda z: np.clip(z, 0, 1),
+                          nudge="what does ReLU output for z = 3?"),
     ],
     nudge="ReLU outputs z where z is positive and 0 elsewhere, element by element",
     formula="a = max(0, z), elementwise",
@@ -648,15 +676,14 @@ check_relu_grad = _Exercise(
                           nudge="what is the slope of the flat part of ReLU, for z < 0?"),
         exercises.Mistake("ReLU itself, max(0, z), instead of its slope", like=lambda z: np.maximum(z, 0),
                           nudge="the slope of a straight line a = z does not depend on how big z is"),
+        exercises.Mistake("np.sign(z): -1 for z < 0", like=np.sign,
+                          nudge="what is the slope of the flat part of ReLU, for z < 0?"),
         exercises.Mistake("the slope reversed: 1 for z < 0 and 0 for z > 0",
-                          like=lambda z: (np.asarray(z) < 0) * 1.0,
+                          like=lambda z: _OneOf((np.asarray(z) < 0) * 1.0, (np.asarray(z) <= 0) * 1.0),
                           nudge="which part of ReLU is flat, z < 0 or z > 0?"),
         exercises.Mistake("the sigmoid's slope", like=lambda z: nn.sigmoid(z) * (1 - nn.sigmoid(z)),
                           nudge="this is the exercise for ReLU, whose pieces are straight lines"),
-        exercises.Mistake("a slope other than 0 or 1 at z = 0",
-                          when=lambda got, case: bool(np.any(np.asarray(case.args[0]) == 0)) and float(
-                              np.asarray(got, dtype=np.float64).ravel()[
-                                  np.flatnonzero(np.asarray(case.args[0]).ravel() == 0)[0]]) not in (0.0, 1.0),
+        exercises.Mistake("a slope other than 0 or 1 at z = 0 (right everywhere else)", when=_wrong_at_0_only,
                           nudge="at z = 0 take the slope of one of the two pieces"),
     ],
     nudge="ReLU is made of two straight pieces: what is the slope of each?",
@@ -698,6 +725,18 @@ check_maxout = _Exercise(
         exercises.Mistake("the minimum instead of the maximum",
                           like=lambda Z, k: np.asarray(Z).reshape(len(Z), -1, k).min(axis=2),
                           nudge="maxout keeps the largest element of each group"),
+        exercises.Mistake("the position of the largest element (argmax) instead of its value",
+                          like=lambda Z, k: np.asarray(Z).reshape(len(Z), -1, k).argmax(axis=2),
+                          nudge="the output of a group is the winning value itself"),
+        exercises.Mistake("the maximum over the wrong axis: across the groups, not within each group",
+                          like=lambda Z, k: np.asarray(Z).reshape(len(Z), -1, k).max(axis=1),
+                          nudge="after splitting a row into groups, which axis runs over the k members of a group?"),
+        exercises.Mistake("k fixed at 2 instead of the argument k",
+                          like=lambda Z, k: np.asarray(Z).reshape(len(Z), -1, 2).max(axis=2),
+                          nudge="use the group size you are given"),
+        exercises.Mistake("the last element of each group instead of the largest",
+                          like=lambda Z, k: np.asarray(Z)[:, k - 1::k],
+                          nudge="every element of a group competes: which one is the group's output?"),
     ],
     nudge="split each row into groups of k neighbouring values and keep one value per group",
     formula="Z of shape (batch, n k) -> (batch, n, k) groups of k consecutive values -> max over the group axis",

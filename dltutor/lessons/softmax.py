@@ -90,6 +90,16 @@ def _logsumexp(z):
     return m + np.log(np.sum(np.exp(z - m)))
 
 
+def _close(got, want):
+    """True when got has want's shape and values (a test for Mistake(when=...))."""
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    return got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-12)
+
+
+# Only one side of the fraction shifted by max(z): off by a factor e^max(z) one way or the other.
+_one_sided = [lambda z: np.exp(z - np.max(z)) / np.sum(np.exp(z)),
+              lambda z: np.exp(z) / np.sum(np.exp(z - np.max(z)))]
+
 check_softmax = Exercise(
     "softmax(z)",
     reference=_reference_softmax,
@@ -103,6 +113,9 @@ check_softmax = Exercise(
     mistakes=[
         Mistake("you returned e^z without dividing by its sum", like=lambda z: np.exp(z),
                 nudge="the outputs must add up to 1: what do you divide by?"),
+        Mistake("you subtracted the mean of z: the largest exponent can still overflow",
+                like=lambda z: _naive_softmax(z - np.mean(z)),
+                nudge="after the shift, the largest exponent should be e^0"),
         Mistake("the naive formula: e^z overflows to inf for z > 709, and inf / inf = NaN",
                 like=_naive_softmax,
                 nudge="softmax does not change if you subtract the same number from every z_i; "
@@ -117,6 +130,21 @@ check_softmax = Exercise(
         Mistake("you divided by the largest e^z instead of by the sum",
                 like=lambda z: np.exp(z - np.max(z)),
                 nudge="the outputs must add up to 1"),
+        Mistake("you added max(z) instead of subtracting it: the exponents grow, and overflow",
+                like=lambda z: _naive_softmax(z + np.max(z)),
+                nudge="after the shift, the largest exponent should be e^0"),
+        Mistake("the shift is in the numerator or the denominator only: then it no longer cancels",
+                when=lambda got, case: np.max(case.args[0]) < 700 and any(
+                    _close(got, f(case.args[0])) for f in _one_sided),
+                nudge="the same e^(-c) must appear above and below the fraction"),
+        Mistake("the exponent's sign is reversed: the largest z gets the smallest output",
+                like=lambda z: _naive_softmax(np.max(z) - z), nudge="softmax keeps the order of the z_i"),
+        Mistake("the NaN was replaced by a number (e.g. np.nan_to_num): that hides the overflow, it does "
+                "not fix it", like=lambda z: np.nan_to_num(_naive_softmax(z)),
+                nudge="softmax does not change if you subtract the same number from every z_i; "
+                      "which number keeps every exponent <= 0?"),
+        Mistake("there is no e^ in it: softmax divides e^z_i, not z_i, by a sum",
+                like=lambda z: z / np.sum(z), nudge="each output is e^z_i over a sum"),
     ],
     nudge="each output is e^z_i divided by the sum of all the e^z_j, computed so that no exponent overflows",
     formula="y_i = e^(z_i - c) / sum_j e^(z_j - c) with c = max(z): the same softmax, largest exponent e^0 = 1",
@@ -150,12 +178,25 @@ check_cross_entropy = Exercise(
                 nudge="cross entropy uses the natural logarithm"),
         Mistake("you added -ln y_k over every class", like=lambda y, t: -np.sum(np.log(y)),
                 nudge="with a one-hot target only the correct class's term is left"),
+        Mistake("you returned -ln y_k for every class: the cost is one number, for the correct class",
+                like=lambda y, t: -np.log(y), nudge="t says which output is the correct class's"),
+        Mistake("you used the largest output, whatever the correct class", like=lambda y, t: -np.log(np.max(y)),
+                nudge="the correct class is t, not the class the network likes best"),
         Mistake("you took another class's output: t is the index of the correct class, counting from 0",
                 when=_other_class, nudge="t = 0 means the first output"),
+        Mistake("-ln(1 - y_t): 1 - y_t is the probability of every other class",
+                like=lambda y, t: -np.log(1 - y[t]), nudge="the cost is small when y_t is near 1"),
+        Mistake("-y_t ln y_t: the target's one-hot t_k is 1 for the correct class, not y_t",
+                like=lambda y, t: -y[t] * np.log(y[t]), nudge="the target is one-hot: t_k is 1 or 0"),
+        Mistake("-sum_k y_k ln y_k: that is the entropy of y, with y used as its own target",
+                like=lambda y, t: -np.sum(y * np.log(y)), nudge="the target is one-hot: t_k is 1 or 0"),
+        Mistake("you used the base-2 logarithm", like=lambda y, t: -np.log2(y[t]),
+                nudge="cross entropy uses the natural logarithm"),
     ],
     nudge="the cost depends only on the probability the network gave to the correct class",
     formula="L = -sum_k t_k ln y_k = -ln y_t for a one-hot target",
     solution="def cross_entropy(y, t):\n    return -np.log(y[t])",
+    rtol=1e-4,  # -ln(y_t + eps) with an eps up to 1e-6 is fine
     success="Correct: the cost is small when the correct class gets a large probability.")
 
 
@@ -166,6 +207,18 @@ def _minus_log_softmax(z, t):
 
 def _minus_log_softmax_clipped(z, t):
     return -np.log(max(_reference_softmax(z)[t], np.finfo(np.float64).tiny))
+
+
+def _lse_shifted_by(z, m):
+    with np.errstate(over="ignore"):
+        return m + np.log(np.sum(np.exp(z - m)))
+
+
+def _underflow_kept_finite(got, case):
+    """softmax(z)_t is 0 in float64, and the answer is a finite number far from the true cost."""
+    z, t = case.args
+    v = float(np.ravel(got)[0]) if np.size(got) == 1 else np.nan
+    return _reference_softmax(z)[t] == 0 and np.isfinite(v) and not np.isclose(v, _logsumexp(z) - z[t])
 
 
 def _lse_without_shift(z, t):
@@ -180,16 +233,35 @@ check_cross_entropy_from_logits = Exercise(
            Case("z = (3, 1, -3), t = 2", np.array([3.0, 1.0, -3.0]), 2),
            Case("z = (1000, 0), t = 0", np.array([1000.0, 0.0]), 0),
            Case("z = (1000, 0), t = 1", np.array([1000.0, 0.0]), 1),
-           Case("z = (-1000, -1000), t = 0", np.array([-1000.0, -1000.0]), 0)],
+           Case("z = (-1000, -1000), t = 0", np.array([-1000.0, -1000.0]), 0),
+           Case("z = (1500, 0, -1500), t = 2", np.array([1500.0, 0.0, -1500.0]), 2)],
     mistakes=[
+        Mistake("you shifted by the mean of z: the largest exponent can still overflow",
+                like=lambda z, t: _lse_shifted_by(z, np.mean(z)) - z[t],
+                nudge="which shift keeps every exponent <= 0?"),
         Mistake("you took -ln of the softmax output: softmax(1000, 0)[1] is exactly 0 in float64, "
                 "and -ln 0 = inf", like=_minus_log_softmax,
                 nudge="write ln y_t without ever computing y_t: ln(e^a / s) = a - ln s"),
         Mistake("you took -ln of the softmax output with a clip at the smallest float: that gives "
                 "708.4, not the true cost", like=_minus_log_softmax_clipped,
                 nudge="write ln y_t without ever computing y_t: ln(e^a / s) = a - ln s"),
+        Mistake("you took -ln of the softmax output, kept finite by an eps or a clip: softmax(z)_t is exactly "
+                "0 here, so the cost you get comes from the eps, not from z", when=_underflow_kept_finite,
+                nudge="write ln y_t without ever computing y_t: ln(e^a / s) = a - ln s"),
         Mistake("ln(sum e^z) without subtracting max(z) first: e^1000 overflows", like=_lse_without_shift,
                 nudge="the max-shift trick from softmax works inside the logarithm too"),
+        Mistake("the shift m = max(z) was not added back: ln(sum e^z) = m + ln(sum e^(z - m))",
+                like=lambda z, t: _logsumexp(z) - np.max(z) - z[t],
+                nudge="what did subtracting m from every z_j take out of the sum?"),
+        Mistake("you returned the cost for every class: one number, for class t",
+                like=lambda z, t: _logsumexp(z) - z, nudge="t says which class is the correct one"),
+        Mistake("max(z) - z_t: ln(sum e^z) is close to max(z), but not equal to it",
+                like=lambda z, t: np.max(z) - z[t], nudge="-ln y_t = -(z_t - ln sum_j e^z_j)"),
+        Mistake("you took another class's z: t is the index of the correct class, counting from 0",
+                when=lambda got, case: np.size(got) == 1 and any(
+                    np.isclose(float(np.ravel(got)[0]), _logsumexp(case.args[0]) - case.args[0][k])
+                    for k in range(len(case.args[0])) if case.args[0][k] != case.args[0][case.args[1]]),
+                nudge="t = 0 means the first output"),
         Mistake("the sign is the wrong way round", like=lambda z, t: z[t] - _logsumexp(z),
                 nudge="a cost is >= 0"),
         Mistake("you left out the correct class's z_t", like=lambda z, t: _logsumexp(z),
@@ -199,6 +271,7 @@ check_cross_entropy_from_logits = Exercise(
     formula="-ln y_t = ln(sum_j e^z_j) - z_t = m + ln(sum_j e^(z_j - m)) - z_t with m = max(z)",
     solution="def cross_entropy_from_logits(z, t):\n    m = np.max(z)\n"
              "    return m + np.log(np.sum(np.exp(z - m))) - z[t]",
+    atol=1e-4,  # a float32 computation loses about 1e-4 next to logits of 1000
     success="Correct: the cost is exact for logits of any size.")
 
 
@@ -227,8 +300,16 @@ check_predict_digits = Exercise(
                 like=lambda Y: np.max(Y, axis=1), nudge="which numpy function gives a position?"),
         Mistake("your digits are one too large: column k is digit k, counting from 0",
                 like=lambda Y: np.argmax(Y, axis=1) + 1, nudge="column 0 is the digit 0"),
+        Mistake("you took the position of the smallest output (argmin, or the first of argsort)",
+                like=lambda Y: np.argmin(Y, axis=1), nudge="the largest output is the network's answer"),
+        Mistake("you returned a table of 0s and 1s marking each row's largest output: the answer is its "
+                "position, one number per example",
+                when=lambda got, case: np.shape(got) == np.shape(case.args[0]) and np.allclose(
+                    got, case.args[0] == np.max(case.args[0], axis=1, keepdims=True)),
+                nudge="which numpy function gives a position?"),
     ],
     nudge="for each row, the position of its largest output",
     formula="digit of example r = argmax_k Y[r, k]",
     solution="def predict_digits(Y):\n    return np.argmax(Y, axis=1)",
+    column_ok=True,
     success="Correct: each example's answer is the digit whose output is largest.")

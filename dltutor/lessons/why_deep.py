@@ -713,6 +713,15 @@ check_count_params = exercises.Exercise(
         Mistake("you left out the last layer (the outputs)",
                 like=lambda s: sum((a + 1) * b for a, b in _pairs(s)[:-1]),
                 nudge="the output layer has weights and biases like any other"),
+        Mistake("you left out the first layer (from the inputs to the first hidden layer)",
+                like=lambda s: sum((a + 1) * b for a, b in _pairs(s)[1:]),
+                nudge="the first pair of sizes is a layer too: the first hidden layer's weights and biases"),
+        Mistake("you gave each layer one bias, not one per neuron",
+                like=lambda s: sum(a * b + 1 for a, b in _pairs(s)),
+                nudge="every neuron that computes has its own bias"),
+        Mistake("you returned one count per layer instead of their total",
+                like=lambda s: [(a + 1) * b for a, b in _pairs(s)],
+                nudge="the network's count is one number: what do you do with the layers' counts?"),
     ],
     nudge="go through the layers one pair of consecutive sizes (a inputs, b neurons) at a time",
     formula="a layer with a inputs and b neurons has a * b weights and b biases: (a + 1) * b; add over the layers",
@@ -744,9 +753,17 @@ check_bump = exercises.Exercise(
         Mistake("the bump ignores `height` (it is always 1 high)",
                 like=lambda x, l, r, h: _bump(x, l, r, 1.0),
                 nudge="both steps are `height` high"),
-        Mistake("the steps are not steep (steepness 1, not 200)",
-                like=lambda x, l, r, h: _bump(x, l, r, h, w=1.0),
+        Mistake("the steps are not steep (a steepness below the exercise's w = 200)",
+                when=lambda got, case: any(np.allclose(np.asarray(got, dtype=np.float64), _bump(*case.args, w=w),
+                                                       atol=1e-6) for w in (1, 2, 5, 10, 20, 50, 100)),
                 nudge="a sigmoid is a step only when its weight is large: the exercise says w = 200"),
+        Mistake("both steps sit at the wrong places: sigma(200 x - left) steps at x = left / 200, not at left",
+                like=lambda x, l, r, h: h * (nn.sigmoid(200 * np.asarray(x) - l) - nn.sigmoid(200 * np.asarray(x) - r)),
+                nudge="a sigmoid steps where its input is 0: at which x is that for your steps?"),
+        Mistake("only the first step is `height` high: the second one is 1 high",
+                like=lambda x, l, r, h: h * nn.sigmoid(200 * (np.asarray(x) - l))
+                - nn.sigmoid(200 * (np.asarray(x) - r)),
+                nudge="the second neuron takes away exactly what the first one added"),
         Mistake("both steps go up (a staircase, not a bump)",
                 like=lambda x, l, r, h: h * (nn.sigmoid(200 * (np.asarray(x) - l)) + nn.sigmoid(200 * (np.asarray(x) - r))),
                 nudge="the second neuron has to take the first one's step away again"),
@@ -767,18 +784,25 @@ def step(z):
 
 
 def _weights(answer, shapes):
-    """The learner's tuple of arrays, checked for count and shape (a ValueError says what is wrong)."""
+    """The learner's tuple of arrays, checked for count and shape (a NotAnAnswer says what is wrong)."""
     got = answer()
     if got is Ellipsis:
         raise exercises.NotDone
     names = list(shapes)
+    if got is None:
+        raise exercises.NotAnAnswer(f"returned None: did you forget `return {', '.join(names)}`?")
     if not isinstance(got, (tuple, list)) or len(got) != len(shapes):
-        raise ValueError(f"it should return {len(shapes)} arrays ({', '.join(names)}), got {type(got).__name__}")
+        raise exercises.NotAnAnswer(f"should return {len(shapes)} arrays ({', '.join(names)}), "
+                                    f"got {type(got).__name__}")
     arrays = []
     for name, value in zip(names, got):
-        arr = np.asarray(value, dtype=np.float64)
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise exercises.NotAnAnswer(f"{name} should be numbers, got {type(value).__name__}") from None
         if arr.shape != shapes[name]:
-            raise ValueError(f"{name} has shape {arr.shape}, expected {shapes[name]} (a W is (n_out, n_in))")
+            rows = " (a W is (n_out, n_in))" if name.startswith("W") else ""
+            raise exercises.NotAnAnswer(f"{name} has shape {arr.shape}, expected {shapes[name]}{rows}")
         arrays.append(arr)
     return arrays
 
@@ -821,8 +845,8 @@ check_xor = _NetworkExercise(
                 nudge="flip the sign of the output unit's weights and bias, and think about where its threshold is"),
         Mistake("your output unit fires for every input (or for none)",
                 when=lambda got, case: np.ptp(np.asarray(got, dtype=float)) == 0,
-                nudge="the output unit fires when W2 . h + b2 > 0: check its bias against what the hidden "
-                      "units give it"),
+                nudge="work out the hidden units' outputs h for each of the four inputs (does each unit fire "
+                      "where you meant it to?), then W2 . h + b2 > 0 for the output unit"),
     ],
     nudge="XOR is true when at least one input is 1 AND not both are",
     formula="XOR(a, b) = AND(OR(a, b), NAND(a, b)); a unit fires when w . x + b > 0, e.g. OR: a + b - 0.5 > 0",
