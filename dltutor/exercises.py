@@ -109,6 +109,9 @@ class Mistake:
         return compare(got, wrong) is None
 
 
+NO_RETURN, NOT_NUMBERS = "returned None", "should be numbers"  # answers that are no numbers at all
+
+
 class Exercise:
     """A checker: call it with the learner's function (or value) to get Feedback.
 
@@ -134,15 +137,11 @@ class Exercise:
         if isinstance(want, tuple):
             return self._compare_parts(got, want)
         if got is None:
-            return "returned None: did you forget `return`?"
-        try:
-            got_arr = np.asarray(got)
-            if got_arr.dtype.kind in "US":  # "27" is text, even though numpy would turn it into 27.0
-                raise TypeError
-            values = got_arr.astype(np.float64)
-        except (TypeError, ValueError):
-            return f"should be numbers, got {_describe(got)}"
-        return self._compare_numbers(values, np.asarray(want, dtype=np.float64), got_arr.dtype)
+            return f"{NO_RETURN}: did you forget `return`?"
+        values = numbers(got)
+        if values is None:
+            return f"{NOT_NUMBERS}, got {_describe(got)}"
+        return self._compare_numbers(values, np.asarray(want, dtype=np.float64), np.asarray(got).dtype)
 
     def _compare_parts(self, got, want):
         """An answer of several parts (a tuple): the first part that differs."""
@@ -167,7 +166,11 @@ class Exercise:
         if values.shape != want_arr.shape:
             return _shape_problem(values, want_arr)
         if not np.all(np.isfinite(values)) and np.all(np.isfinite(want_arr)):
-            return f"contains NaN or inf: {_show(values)}"
+            text = f"contains NaN or inf: {_show(values)}"
+            if "..." in text:  # the middle is not shown: say where the first one is
+                first = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
+                text += f" (the first at index {first[0] if len(first) == 1 else first})"
+            return text
         rtol, atol = TOLERANCE.get(dtype, TOLERANCE[np.dtype(np.float64)])
         rtol, atol = max(rtol, self.rtol), max(atol, self.atol)
         close = np.isclose(values, want_arr, rtol=rtol, atol=atol, equal_nan=True)
@@ -200,11 +203,13 @@ class Exercise:
         problem = error or self.compare(got, want)
         if not problem:
             return None
-        mistake = None if error else self._mistake(answer, got, case)
+        # no Mistake is named for an answer that is not numbers at all (None, text, a dict)
+        not_numbers = problem.startswith((NO_RETURN, NOT_NUMBERS))
+        mistake = None if error or not_numbers else self._mistake(answer, got, case)
         where = f"for {case.label}: " if case.label else ""
         text = f"{self.what} {where}{problem}"
         if mistake is not None:
-            text += f". It looks like {mistake.name}"
+            text += f"{'' if text.endswith('?') else '.'} It looks like {mistake.name}"
         return Feedback([text], self._hint(hint, mistake))
 
     def _mistake(self, answer, got, case):
@@ -271,6 +276,21 @@ class Exercise:
         print(f"Your {name or self.what} does not pass its check yet, so the cells below use the "
               f"package's version instead. Come back to it when you like.")
         return fallback
+
+
+def numbers(got):
+    """`got` as an array of float64, or None if it is not numbers: text ("27" would convert to
+    27.0), complex numbers, or a list holding None (allocated but never filled)."""
+    if got is None:
+        return None
+    try:
+        arr = np.asarray(got)
+        if arr.dtype.kind in "USc" or (arr.dtype.kind == "O" and any(v is None or isinstance(v, str)
+                                                                      for v in arr.flat)):
+            return None
+        return arr.astype(np.float64)
+    except (TypeError, ValueError):
+        return None
 
 
 def _describe(value):

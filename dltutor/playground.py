@@ -17,18 +17,16 @@ import asyncio
 import base64
 import collections
 import html
-import io
 import time
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from . import nn, optim
 from .cost import CrossEntropy, one_hot
-from .widgets import _LABEL_CONTROLS
+from .widgets import _LABEL_CONTROLS, png_bytes
 
 # names the sliders and dropdowns for screen readers, as in dltutor.widgets
 _LABEL_PLAYGROUND = _LABEL_CONTROLS.replace(".dltutor-interactive", ".dltutor-playground")
@@ -97,9 +95,8 @@ def build_network(hidden=(4, 4), activation="relu", dropout=0.0, seed=0, pieces=
 
 
 def _png(rgb):
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    """PNG bytes of an RGB picture (height, width, 3) of values 0-255."""
+    return png_bytes(np.asarray(rgb, dtype=np.uint8))
 
 
 def _img(png, alt, width):

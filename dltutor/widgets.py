@@ -8,9 +8,11 @@ can exercise a widget without a browser.
 Fast redraws: each widget keeps a matplotlib Figure (a ReusedFigure) for each kind of drawing it
 made (e.g. 2 or 3 panels). A drawing that asks for the same axes as the last one on that figure gets
 them back, emptied, instead of new ones (making axes and their ticks was about half of a redraw);
-the constrained layout is computed once a kind and reused; the canvas is rendered once and encoded
-as a PNG with unfiltered rows at a low zlib level. `sweep()` checks that each picture drawn this
-way is the one a fresh figure would show. The picture is drawn at twice its CSS size and shown at
+the constrained layout is computed once a kind and reused; the pixels of each axes' frame (its
+background, ticks, tick labels, axis labels and grid, drawn under the data) are kept while the frame
+stays the same, so a redraw draws only the data and the frames that changed (`ReusedFigure.paint`);
+the picture is encoded as a PNG with unfiltered rows at a low zlib level. `sweep()` checks that
+each picture drawn this way is the one a fresh figure would show. The picture is drawn at twice its CSS size and shown at
 its natural size (crisp on a HiDPI screen, never stretched).
 
 Accessible: every control has a name (its description, also given to screen readers as
@@ -19,6 +21,7 @@ line describes the state for those who cannot see the picture.
 """
 import base64
 import html
+from contextlib import contextmanager
 import numbers
 import struct
 import time
@@ -41,8 +44,9 @@ CSS_DPI = 80  # CSS pixels per inch of figsize: a 6.4-inch figure shows 512 px w
 SCALE = 2     # drawn at twice the CSS size, for HiDPI screens
 PNG_LEVEL = 1  # zlib level: 1 encodes several times faster than matplotlib's default 6
 # Titles at the top of their axes, where matplotlib would put them anyway (no widget has ticks
-# above an axes): placing them by measuring the tick labels cost a tenth of a redraw.
-DRAWING_RC = {"axes.titley": 1.0}
+# above an axes): placing them by measuring the tick labels cost a tenth of a redraw. Grid and
+# ticks under the data: an axes' frame is then drawn before all its data, and can be kept (paint).
+DRAWING_RC = {"axes.titley": 1.0, "axes.axisbelow": True}
 FIGURES_KEPT = 4  # laid-out figures a widget keeps, one per kind of drawing (a few MB each)
 FRESH_TOLERANCE = 5e-4  # share of pixels a redraw may differ in from a fresh drawing (antialiasing)
 
@@ -109,7 +113,12 @@ def _format(value):
 
 
 class _Again(Exception):
-    """A drawing asked for other axes than the last one did: it is drawn again on a cleared figure."""
+    """A drawing asked for other axes than the last one did: it is drawn again on a cleared figure.
+    `first` is the drawing's first call when that is the one that differed (else None)."""
+
+    def __init__(self, first=None):
+        super().__init__()
+        self.first = first
 
 
 def _key(name, args, kwargs):
@@ -144,6 +153,65 @@ def empty(ax):
             axis=mpl.rcParams["axes.grid.axis"])
 
 
+def _frame_key(ax, renderer):
+    """What the frame of `ax` shows (place, background, ticks, tick labels, axis labels, grid):
+    a redraw whose frame has the same key can keep the frame's pixels."""
+    locator = ax.get_axes_locator()  # placed as Axes.draw places it (a colorbar has a locator)
+    ax.apply_aspect(locator(ax, renderer) if locator else None)
+    key = [tuple(ax.get_position(original=False).bounds), ax.axison, ax.get_frame_on(), ax.patch.get_facecolor()]
+    for axis in (ax.xaxis, ax.yaxis) if ax.axison else ():
+        # the ticks Axis.draw will draw, with their labels (matplotlib has no public call for it)
+        ticks = axis._update_ticks() if axis.get_visible() else []
+        key += [axis.get_visible(), axis.get_scale(), tuple(axis.get_view_interval()),
+                repr(sorted(axis.get_tick_params().items())), axis.major.formatter.get_offset(),
+                tuple((t.get_loc(), t.label1.get_text(), t.label2.get_text()) for t in ticks),
+                (axis.label.get_text(), axis.label.get_visible(), axis.label.get_color())]
+    return tuple(key)
+
+
+def _frame(ax):
+    """The artists of an axes' frame: its background and its two axes (ticks, labels, grid)."""
+    return [ax.patch, ax.xaxis, ax.yaxis]
+
+
+def _draw_frame(ax, renderer):
+    if ax.axison and ax.get_frame_on():  # as Axes.draw does
+        ax.patch.draw(renderer)
+    if ax.axison:
+        ax.xaxis.draw(renderer)
+        ax.yaxis.draw(renderer)
+
+
+def _frame_extent(ax, renderer):
+    """The frame's bounding box in pixels, a little wider for antialiased edges."""
+    boxes = [ax.bbox] + [axis.get_tightbbox(renderer) for axis in (ax.xaxis, ax.yaxis) if ax.axison]
+    return Bbox.union([b for b in boxes if b is not None and b.width > 0]).padded(2)
+
+
+def _below_the_frame(ax):
+    """True if the axes holds data drawn under its grid or inward ticks: its frame cannot be drawn
+    first (an image has zorder 0, under the grid's 0.5)."""
+    for axis in (ax.xaxis, ax.yaxis):
+        params = axis.get_tick_params()
+        inward = params.get("direction", mpl.rcParams[f"{axis.axis_name}tick.direction"]) != "out"
+        if params.get("gridOn") or inward:
+            if any(a.get_zorder() < axis.get_zorder() for a in ax.get_children() if a not in _frame(ax)):
+                return True
+    return False
+
+
+@contextmanager
+def _hidden(artists):
+    shown = [a for a in artists if a.get_visible()]
+    for a in shown:
+        a.set_visible(False)
+    try:
+        yield
+    finally:
+        for a in shown:
+            a.set_visible(True)
+
+
 class ReusedFigure(Figure):
     """A Figure whose axes serve the next drawing too. When a drawing makes the same calls as the
     last one (subplots, add_gridspec, add_subplot, colorbar), in the same order and with the same
@@ -154,6 +222,68 @@ class ReusedFigure(Figure):
         super().__init__(*args, **kwargs)
         self._calls, self._last = [], None  # [(key, what was made)] of this and the last drawing
         self._inside = False  # in one of our calls: matplotlib's own calls are not recorded
+        self._frames, self._background = {}, None  # {axes: (key, extent)} of the pixels kept
+
+    def paint(self):
+        """Render the canvas as canvas.draw() would, keeping the pixels of each axes' frame
+        (background, ticks, tick labels, axis labels, grid) while it is unchanged: frames were about
+        half of a redraw. Only the data, and the frames that changed, are drawn."""
+        renderer = self.canvas.get_renderer()
+        keys = {ax: _frame_key(ax, renderer) for ax in self.axes if not _below_the_frame(ax)}
+        size = self.canvas.get_width_height()
+        kept = self._background is not None and self._background[0] == size
+        if kept:
+            self.canvas.restore_region(self._background[1])
+        if not kept or not self._redraw_frames(renderer, keys, self._changed(keys)):
+            self._draw_frames(renderer, keys)
+        self._background = (size, self.canvas.copy_from_bbox(self.bbox))
+        with _hidden([self.patch] + [artist for ax in self._frames for artist in _frame(ax)]):
+            self.draw(renderer)
+
+    def _changed(self, keys):
+        """The axes whose frame is not the one kept: new, gone, or with another key."""
+        return [ax for ax in {**keys, **self._frames}
+                if ax not in self._frames or keys.get(ax) != self._frames[ax][0]]
+
+    def _draw_frames(self, renderer, keys):
+        """All frames afresh: those that touch another axes are left to be drawn with their data."""
+        renderer.clear()
+        self.patch.draw(renderer)
+        extents = {ax: _frame_extent(ax, renderer) for ax in keys}
+        others = {ax: extents.get(ax, ax.bbox) for ax in self.axes}
+        self._frames = {}
+        for ax, extent in extents.items():
+            if not any(extent.overlaps(box) for other, box in others.items() if other is not ax):
+                _draw_frame(ax, renderer)
+                self._frames[ax] = (keys[ax], extent)
+
+    def _redraw_frames(self, renderer, keys, changed):
+        """Blank the changed frames' old pixels and draw them anew; False (nothing drawn) when a
+        changed frame would touch another axes."""
+        extents = {ax: _frame_extent(ax, renderer) for ax in changed if ax in keys}
+        if self._touching(extents, keys, changed):
+            return False
+        for ax in changed:
+            if ax in self._frames:
+                self._blank(self._frames.pop(ax)[1])
+            if ax in extents:
+                _draw_frame(ax, renderer)
+                self._frames[ax] = (keys[ax], extents[ax])
+        return True
+
+    def _touching(self, extents, keys, changed):
+        """True if a new frame's box overlaps another frame kept, or another axes."""
+        others = [box for ax, (_, box) in self._frames.items() if ax not in changed]
+        others += [ax.bbox for ax in self.axes if ax not in keys and ax not in self._frames]
+        boxes = others + list(extents.values())
+        return any(sum(box.overlaps(other) for other in boxes) > 1 for box in extents.values())
+
+    def _blank(self, box):
+        """Paint a box of the canvas (in pixels, y up) in the figure's background colour."""
+        pixels, height = np.asarray(self.canvas.buffer_rgba()), self.canvas.get_width_height()[1]
+        (x0, y0), (x1, y1) = np.floor(box.get_points()).astype(int)
+        pixels[max(0, height - y1 - 1):max(0, height - y0), max(0, x0):max(0, x1 + 1)] = \
+            np.round(np.array(mpl.colors.to_rgba(self.get_facecolor())) * 255)
 
     def start(self, reuse=True):
         handed = self._handed()
@@ -180,6 +310,10 @@ class ReusedFigure(Figure):
         if self._last is not None:
             self._calls = self._last
 
+    def first_call(self):
+        """The first call (subplots, add_gridspec, ...) of the drawing these axes were made for."""
+        return self._calls[0][0] if self._calls else None
+
     def _handed(self):
         """The axes that the recorded calls made (reuse is safe only if they are all of them)."""
         axes = []
@@ -198,7 +332,7 @@ class ReusedFigure(Figure):
         if self._last is not None:
             i = len(self._calls)
             if i >= len(self._last) or self._last[i][0] != key:
-                raise _Again
+                raise _Again(key if i == 0 else None)
             self._calls.append(self._last[i])
             return self._last[i][1]
         self._inside = True
@@ -238,8 +372,8 @@ class ReusedFigure(Figure):
 
 
 def png_bytes(rgba):
-    """An RGB PNG of an image (height, width, 4), alpha dropped. Rows unfiltered and zlib level 1:
-    a figure is mostly flat colour, which zlib packs about as small as with PNG's row filters,
+    """An RGB PNG of a uint8 image (height, width, 3 or 4) of values 0-255, alpha dropped. Rows
+    unfiltered and zlib level 1: a figure is mostly flat colour, which zlib packs about as small as with PNG's row filters,
     and this encodes about twice as fast as PIL's PNG writer at its fastest level."""
     height, width = rgba.shape[:2]
     rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R G B ...
@@ -299,7 +433,7 @@ class Interactive(W.VBox):
         self.error = W.HTML()
         self.last_error = None
         self.timings = []
-        self._fig = self._new_figure()
+        self._fig = None  # the figure shown, once a drawing succeeded
         self._layout = None  # (axes signature, their positions) from the last constrained layout
         # one laid-out figure per kind of drawing (e.g. 2 or 3 panels), the shown one first: a
         # dropdown that switches between them gets a laid-out figure back instead of a new layout
@@ -327,26 +461,32 @@ class Interactive(W.VBox):
         the same ones, placed where its constrained layout put them: first the shown figure, then
         the others kept. New axes are laid out afresh, on a new figure (the constrained layout of a
         cleared one can be stale)."""
+        first = None  # the drawing's first call, once a figure was made by another
         for fig, layout in list(self._figures):
+            if first is not None and fig.first_call() != first:
+                continue  # made by another first call: the drawing would stop there too
             fig.set_layout_engine("none")
             try:
                 fig.start(reuse=True)
                 text = self.draw(fig, **self.values)
                 fig.finish()
-            except _Again:
+            except _Again as again:
                 fig.abandon()  # its axes wait for a drawing of their kind
+                first = first or again.first
                 continue
             self._figures.remove((fig, layout))  # kept again below, unless its axes changed
             if layout[0] == _signature(fig):
                 for ax, position in zip(fig.axes, layout[1]):
                     ax.set_position(position)
-                fig.canvas.draw()
+                fig.paint()
                 self._show(fig, layout)
                 return text
         fig = self._new_figure()
         fig.set_layout_engine("constrained")
         text = self.draw(fig, **self.values)
-        fig.canvas.draw()
+        fig.get_layout_engine().execute(fig)  # placed once; painted as the redraws will be
+        fig.set_layout_engine("none")
+        fig.paint()
         self._show(fig, (_signature(fig), [ax.get_position() for ax in fig.axes]))
         return text
 

@@ -324,7 +324,7 @@ def test_check_rmsprop_step_explains_mistakes(fn, message):
     ({"w1": [0.6, 1, 1], "w2": [3, 5, 13]}, "numbers swapped"),
     ({"w1": ["3", "5", "13"], "w2": ["0.6", "1", "1"]}, "should be numbers"),
 ])
-def test_check_rates_by_hand_names_fresh_mistakes(answer, message):
+def test_check_rates_by_hand_names_the_slips_learners_make(answer, message):
     fb = lesson.check_rates_by_hand(answer)
     assert not fb.ok and message in repr(fb), repr(fb)
 
@@ -342,7 +342,7 @@ def test_check_rates_by_hand_gives_the_formula_and_solution_for_a_wrong_form():
     (lambda w, g, G, eta: (w - eta * g / np.sqrt(np.sum(G + g * g)), G + g * g), "one sum shared"),
     (lambda w, g, G, eta: (w - eta * g / np.sqrt(G + g * g), np.sqrt(G + g * g)), "square root of the sum"),
 ])
-def test_check_adagrad_step_names_fresh_mistakes(fn, message):
+def test_check_adagrad_step_names_the_slips_learners_make(fn, message):
     text = repr(lesson.check_adagrad_step(fn))
     assert "It looks like" in text and message in text, text
 
@@ -364,10 +364,10 @@ def test_check_adagrad_step_names_no_mistake_for_a_lone_w():
     (lambda w, g, E, eta, rho=0.9, eps=1e-8: (lambda En: (w - eta * g / (np.sqrt(np.abs(En)) + eps), En))(
         rho * E + (1 - rho) * g), "an average of the gradients, not of their squares"),
     (lambda w, g, E, eta, rho=0.9, eps=1e-8: (lambda En: (w - eta * g / (np.sqrt(En) + eps), En))(rho * E + g * g),
-     "not weighted by (1 - rho)"),
+     "not an average of the old E"),
     (lambda w, g, E, eta, rho=0.9, eps=1e-8: (w - eta * g / np.sqrt(E + g * g), E + g * g), "Adagrad's sum"),
 ])
-def test_check_rmsprop_step_names_fresh_mistakes(fn, message):
+def test_check_rmsprop_step_names_the_slips_learners_make(fn, message):
     text = repr(lesson.check_rmsprop_step(fn))
     assert "It looks like" in text and message in text, text
 

@@ -284,7 +284,7 @@ def test_no_executed_cell_or_stored_output_holds_a_solution(name, checks):
     assert counts == list(range(1, len(counts) + 1))
 
 
-# --- fresh mistakes of the layer exercises ----------------------------------------------------------
+# --- slips learners make in the layer exercises ---------------------------------------------------
 
 def layer_gradient_with(X, W, b, T, derivative, divide_by=None):
     Z = X @ W.T + b
@@ -311,7 +311,7 @@ def layer_gradient_with(X, W, b, T, derivative, divide_by=None):
         X, W, b, T, lambda Z, A: nn.sigmoid(A) * (1 - nn.sigmoid(A))), "applied to a again"),
     (bp.check_layer_gradient, lambda X, W, b, T: layer_gradient_solution(X, W, 0 * b, T), "bias left out"),
 ])
-def test_checks_name_fresh_mistakes(check, answer, name):
+def test_checks_name_the_slips_learners_make(check, answer, name):
     text = repr(check(answer))
     assert "It looks like" in text and name in text, text
     ours = re.sub(r"in the line `[^`]*`", "", text)                # the learner's own line is quoted

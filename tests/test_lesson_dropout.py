@@ -343,7 +343,7 @@ def test_unweighted_mean_is_caught_at_p_other_than_one_half():
     (lambda A, mask, p, train: A * mask * p if train else A * (1 - p), "a scaling in training"),
     (lambda A, mask, p, train: A * mask if train else A / (1 - p), "a division by (1 - p) at test"),
 ])
-def test_check_dropout_forward_names_fresh_mistakes(wrong, message):
+def test_check_dropout_forward_names_the_slips_learners_make(wrong, message):
     text = repr(dropout.check_dropout_forward(wrong))
     assert f"It looks like {message}" in text, text
 
@@ -358,7 +358,7 @@ def test_check_dropout_forward_names_fresh_mistakes(wrong, message):
                                       * nn.sigmoid(W2 @ (np.array(m) * (W1 @ x) + b1) + b2)
                                       for m in itertools.product([0, 1], repeat=4)), "the mask applied before b1"),
 ])
-def test_check_ensemble_average_names_fresh_mistakes(wrong, message):
+def test_check_ensemble_average_names_the_slips_learners_make(wrong, message):
     text = repr(dropout.check_ensemble_average(wrong))
     assert "It looks like" in text and message in text, text
 
@@ -465,6 +465,9 @@ def test_plot_full_draws_every_seed_and_the_gain():
     dropout.plot_full(ax_acc, ax_gain, full)
     points = [line for line in ax_acc.lines if line.get_marker() == "o"]  # the seeds (bars use "_")
     assert [len(line.get_ydata()) for line in points] == [len(full["settings"]["seeds"])] * len(full["results"])
-    chosen = np.array(full["results"][repr(full["chosen_p"])]["test_accuracy"])
-    np.testing.assert_allclose(dropout.full_gain(full), 100 * (chosen - full["results"]["0.0"]["test_accuracy"]))
+    # the saved run's gains, as notebook 08 states them: 1.2 to 2.2 points on every seed, mean 1.5
+    gain = dropout.full_gain(full)
+    assert full["chosen_p"] == 0.2 and len(gain) == 5
+    assert round(float(gain.min()), 1) == 1.2 and round(float(gain.max()), 1) == 2.2
+    assert round(float(gain.mean()), 1) == 1.5
     np.testing.assert_allclose(ax_gain.lines[1].get_ydata(), dropout.full_gain(full))

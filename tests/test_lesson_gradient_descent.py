@@ -326,21 +326,24 @@ def test_draw_surface_computes_the_cost_of_a_grid_once(neuron, monkeypatch):
     calls = []
     cost = neuron.cost
     monkeypatch.setattr(neuron, "cost", lambda w1, w2: calls.append(w1.shape) or cost(w1, w2))
-    monkeypatch.setattr(neuron, "_grid", None, raising=False)
-    on_grid = gd._grid_cost(neuron)
+    memo = {}
+    on_grid = gd.remembered_cost(neuron, memo)
     w1, w2 = np.meshgrid(np.linspace(-3, 3, 20), np.linspace(-2, 2, 10))
     assert np.array_equal(on_grid(w1, w2), cost(w1, w2)) and len(calls) == 1
     assert np.array_equal(on_grid(w1.copy(), w2.copy()), cost(w1, w2)) and len(calls) == 1  # remembered
     assert np.array_equal(on_grid(w2, w1), cost(w2, w1)) and len(calls) == 2  # another grid: computed
-    fig, axes = plt.subplots(1, 2)
-    gd.draw_surface(axes[0], neuron)
-    gd.draw_surface(axes[1], neuron)
+    memo.clear()
+    fig, axes = plt.subplots(1, 3)
+    gd.draw_surface(axes[0], neuron, memo=memo)
+    gd.draw_surface(axes[1], neuron, memo=memo)
     assert calls.count((200, 200)) == 1  # two drawings of the surface, one cost of its grid
     assert np.array_equal(axes[0].collections[0].get_array(), axes[1].collections[0].get_array())
+    gd.draw_surface(axes[2], neuron)  # no memo: nothing is kept on the surface itself
+    assert calls.count((200, 200)) == 2 and not hasattr(neuron, "_grid")
     plt.close(fig)
 
 
-# --- fresh variants and mistakes of the exercise checks ----------------------------------------------
+# --- other correct forms and slips learners make, for the exercise checks -------------------------
 
 def gradient_descent_one_step_short(grad, theta0, eta, steps):
     path = []
@@ -378,7 +381,7 @@ def test_total_cost_accepts_an_eps_and_one_number_in_an_array(check, answer):
     (gd.check_gradient_descent, gradient_descent_gradient_once, "gradient at theta^0 used for every step"),
     (gd.check_gradient_descent, lambda g, th, eta, n: gradient_descent_solution(g, th, eta, n).T, "transposed"),
 ])
-def test_checks_name_fresh_mistakes(check, answer, name):
+def test_checks_name_the_slips_learners_make(check, answer, name):
     with np.errstate(all="ignore"):
         text = repr(check(answer))
     assert "It looks like" in text and name in text, text

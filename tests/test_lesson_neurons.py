@@ -224,7 +224,7 @@ def test_network_widget_caption_names_saturated_neurons():
     assert "No neuron" in neurons.saturation_text([1.0, -1.0], slides.NETWORK["W"], slides.NETWORK["b"])
 
 
-# --- fresh variants and mistakes: one number as a list, a column, and the slips learners make ---------
+# --- other correct forms and slips: one number as a list, a column, and the slips learners make ---
 
 def network_column(x, Ws, bs):
     a = x.reshape(-1, 1)
@@ -302,7 +302,7 @@ def network_column_and_flat_b(x, Ws, bs):
     (neurons.check_network, network_from_layer_2, "first layer was skipped"),
     (neurons.check_network, network_column_and_flat_b, "broadcasts"),
 ])
-def test_checks_name_fresh_mistakes(check, answer, name):
+def test_checks_name_the_slips_learners_make(check, answer, name):
     text = repr(check(answer))
     assert "It looks like" in text and name in text, text
     assert "Solution" not in text and "Formula" not in text and "W @ a + b)" not in text

@@ -334,7 +334,7 @@ def test_maxout_checker():
     assert "raised" in repr(lesson.check_maxout(lambda Z: Z))
 
 
-def test_next_step_checker_names_fresh_mistakes():
+def test_next_step_checker_names_the_slips_learners_make():
     def small_gap_is_done(train_acc, test_acc, target=0.9):
         if train_acc < target:
             return "modify the network"
@@ -347,7 +347,7 @@ def test_next_step_checker_names_fresh_mistakes():
     assert "did you forget `return`" in repr(lesson.check_next_step(prints))
 
 
-def test_relu_checkers_name_fresh_mistakes():
+def test_relu_checkers_name_the_slips_learners_make():
     assert _named(lesson.check_relu(lambda z: np.clip(z, 0, 1)), "the output capped at 1")
     assert _named(lesson.check_relu_grad(np.sign), "np.sign(z)")
     assert _named(lesson.check_relu_grad(lambda z: 1 - (z > 0)), "the slope reversed")
@@ -361,7 +361,7 @@ def test_relu_checkers_name_fresh_mistakes():
     assert lesson.check_relu(lambda z: (np.abs(z) + z) / 2).ok
 
 
-def test_maxout_checker_names_fresh_mistakes():
+def test_maxout_checker_names_the_slips_learners_make():
     groups = lambda Z, k: Z.reshape(len(Z), -1, k)  # noqa: E731
     assert _named(lesson.check_maxout(lambda Z, k: groups(Z, k).argmax(axis=2)), "the position of the largest")
     assert _named(lesson.check_maxout(lambda Z, k: groups(Z, k).max(axis=1)), "the maximum over the wrong axis")

@@ -200,7 +200,7 @@ def test_check_predict_digits_names_the_mistake(answer, name):
     assert name in text and "argmax(Y, axis=1)" not in text, text
 
 
-# --- fresh variants and mistakes ------------------------------------------------------------------
+# --- other correct forms and slips learners make --------------------------------------------------
 
 @pytest.mark.parametrize("check, answer", [
     (lesson.check_cross_entropy, lambda y, t: -np.log(y[t] + 1e-6)),            # an eps for safety
@@ -209,7 +209,7 @@ def test_check_predict_digits_names_the_mistake(answer, name):
      lambda z, t: float(ce_logits_solution(z.astype(np.float32), t))),
     (lesson.check_predict_digits, lambda Y: np.argmax(Y, axis=1).reshape(-1, 1)),   # a column
 ])
-def test_checks_accept_fresh_correct_variants(check, answer):
+def test_checks_accept_other_correct_forms(check, answer):
     assert check(answer).ok, repr(check(answer))
 
 
@@ -247,7 +247,7 @@ def lse_shifted_by_mean(z, t):
     (lesson.check_predict_digits, lambda Y: np.argsort(Y, axis=1)[:, 0], "smallest output"),
     (lesson.check_predict_digits, lambda Y: (Y == Y.max(axis=1, keepdims=True)).astype(int), "0s and 1s"),
 ])
-def test_checks_name_fresh_mistakes(check, answer, name):
+def test_checks_name_the_slips_learners_make(check, answer, name):
     text = repr(check(answer))
     assert "It looks like" in text and name in text, text
     assert "Solution" not in text and "Formula" not in text

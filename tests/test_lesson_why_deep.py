@@ -423,7 +423,7 @@ def test_check_tent_names_the_mistakes():
     _no_answer_at_level_1(wd.check_tent, lambda: (W, b, np.array([1.0, -1.0])), "4 relu", "-4")
 
 
-def test_check_count_params_names_fresh_mistakes():
+def test_check_count_params_names_the_slips_learners_make():
     pairs = lambda s: list(zip(s[:-1], s[1:]))  # noqa: E731
     assert "left out the first layer" in _mistake(
         wd.check_count_params(lambda s: sum((a + 1) * b for a, b in pairs(s)[1:])))
@@ -435,7 +435,7 @@ def test_check_count_params_names_fresh_mistakes():
     assert wd.check_count_params(lambda s: int(np.dot(np.array(s[:-1]) + 1, s[1:]))).ok
 
 
-def test_check_bump_names_fresh_mistakes():
+def test_check_bump_names_the_slips_learners_make():
     s = nn.sigmoid
     assert "not steep" in _mistake(wd.check_bump(lambda x, l, r, h: h * (s(20 * (x - l)) - s(20 * (x - r)))))
     assert "wrong places" in _mistake(wd.check_bump(lambda x, l, r, h: h * (s(200 * x - l) - s(200 * x - r))))

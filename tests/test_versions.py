@@ -2,8 +2,10 @@
 
 The student version of every notebook holds no solution, neither as a fold nor as any checker's
 solution code, and keeps every exercise. Every student notebook is run top to bottom: it finishes
-without an error, and its checked exercises, still placeholders, get "not yet" feedback.
+without an error, and where it has checked exercises (still placeholders), "Not yet" feedback
+appears.
 """
+import functools
 import importlib
 import importlib.util
 import json
@@ -20,6 +22,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 RUN = [p.name for p in NOTEBOOKS]
 
 
+@functools.cache
 def load_tool():
     spec = importlib.util.spec_from_file_location("make_versions", ROOT / "tools" / "make_versions.py")
     module = importlib.util.module_from_spec(spec)
@@ -82,4 +85,4 @@ def test_student_version_runs_top_to_bottom_and_says_not_yet(student, name):
     calls_a_checker = load_tool().CHECK.search
     checks = [c for c in nb.cells if c.cell_type == "code" and calls_a_checker(c.source)]
     if checks:  # 00 has a predict-then-run question but no checked exercise
-        assert "Not yet" in shown
+        assert "Not yet" in shown  # (some checks are of the package itself, and pass)

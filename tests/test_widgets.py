@@ -215,6 +215,50 @@ def test_switching_back_gets_the_laid_out_figure_of_that_kind_again():
     w.controls["log"].value = "linear"
 
 
+def _share_differing(a, b):
+    return float(np.mean(np.any(np.abs(a.astype(int) - b) > 2, axis=2)))
+
+
+def _painted_and_drawn(fig):
+    """The canvas after fig.paint(), and after a full canvas.draw() of the same figure."""
+    fig.paint()
+    painted = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.canvas.draw()
+    return painted, np.asarray(fig.canvas.buffer_rgba())
+
+
+def test_paint_keeps_unchanged_frames_and_draws_what_a_full_draw_draws(monkeypatch):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    with widgets.mpl.rc_context(widgets.DRAWING_RC):
+        fig = widgets.ReusedFigure(figsize=(6, 2.5), dpi=80, layout="constrained")
+        FigureCanvasAgg(fig)
+        bars, curve, image = fig.subplots(1, 3)
+    image.grid(True)  # a grid over the image: its frame cannot be drawn first
+    bars.bar([0, 1, 2], [3, 1, 2])  # bars over the grid
+    line, = curve.plot([0, 1], [0, 1])
+    image.imshow(np.arange(12.0).reshape(3, 4))  # zorder 0, under the grid: drawn with its data
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    drawn = []
+    monkeypatch.setattr(widgets, "_draw_frame", lambda ax, r, draw=widgets._draw_frame: drawn.append(ax) or draw(ax, r))
+    painted, full = _painted_and_drawn(fig)
+    assert set(drawn) == {bars, curve}  # first paint: every frame it keeps, not the image's
+    assert image not in fig._frames and _share_differing(painted, full) < 1e-4
+
+    drawn.clear()
+    line.set_ydata([0, 5])
+    curve.relim()
+    curve.autoscale_view()  # new limits and tick labels in one axes only
+    bars.patches[0].set_height(1)
+    painted, full = _painted_and_drawn(fig)
+    assert drawn == [curve] and _share_differing(painted, full) < 1e-4  # the bars' frame was kept
+
+    drawn.clear()
+    bars.patches[1].set_height(2.5)  # only data: no frame drawn at all
+    painted, full = _painted_and_drawn(fig)
+    assert drawn == [] and _share_differing(painted, full) < 1e-4
+
+
 def test_png_bytes_keeps_every_pixel():
     import io
 

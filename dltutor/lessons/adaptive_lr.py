@@ -218,7 +218,7 @@ def draw_rates(axes, gradients, lr=0.1, settings=None, change_at=None, labels=No
         else:
             key = (name, repr(sorted(kwargs.items())), lr, np.asarray(gradients, dtype=np.float64).tobytes())
             if key not in memo:
-                if len(memo) >= 64:  # a few hundred kB at most
+                if len(memo) >= 64:  # about 3 MB at most
                     memo.clear()
                 memo[key] = learning_rates(name, gradients, lr, **kwargs)
             results[name] = memo[key]
@@ -471,6 +471,8 @@ class _ByHand(exercises.Exercise):
         if isinstance(want, tuple) or not problem or not problem.startswith("is "):
             return problem
         got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+        if got.shape != want.shape:  # "is one number (...)": the shape is the problem
+            return problem
         bad = [str(t) for t in range(len(want)) if not np.isclose(got[t], want[t], atol=self.atol)]
         return f"step t = {', '.join(bad)} is not right yet"
 
@@ -681,7 +683,7 @@ RMSPROP_STEP = exercises.Exercise(
         exercises.Mistake("an average of the gradients, not of their squares",
                           when=_state_is(lambda w, g, E, eta: 0.9 * E + 0.1 * g),
                           nudge="E averages the squares of the gradients"),
-        exercises.Mistake("rho * E + g**2: the new square is not weighted by (1 - rho)",
+        exercises.Mistake("rho * E + g**2: not an average of the old E and the new square",
                           when=_state_is(lambda w, g, E, eta: 0.9 * E + g * g),
                           nudge="an average weights the old and the new so that the weights add up to 1"),
         exercises.Mistake("E_new = E + g**2, Adagrad's sum, which only grows",

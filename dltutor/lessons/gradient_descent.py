@@ -204,19 +204,22 @@ def draw_cost_curves(ax, surface, paths, labels, title="Cost at each step"):
     return ax
 
 
-def _grid_cost(surface):
-    """surface.cost, remembering the last grid it was given: a widget's redraws contour the same grid."""
+def remembered_cost(surface, memo):
+    """surface.cost, remembering in `memo` (a dict a widget keeps) the last grid it costed for each
+    surface: every redraw of a widget contours the same 200 x 200 grid."""
     def cost_on(w1, w2):
-        last = getattr(surface, "_grid", None)
+        last = memo.get(surface.name)
         if last is None or not (np.array_equal(last[0], w1) and np.array_equal(last[1], w2)):
-            surface._grid = last = (w1, w2, surface.cost(w1, w2))
+            memo[surface.name] = last = (w1, w2, surface.cost(w1, w2))
         return last[2]
     return cost_on
 
 
-def draw_surface(ax, surface, paths=(), labels=None, title=None):
-    """The surface's contours with paths on them (start: circle, end: cross)."""
-    plot.contour_path(_grid_cost(surface), surface.w1_range, surface.w2_range, paths, ax=ax,
+def draw_surface(ax, surface, paths=(), labels=None, title=None, memo=None):
+    """The surface's contours with paths on them (start: circle, end: cross). memo: a dict kept
+    between a widget's redraws, so that the cost of the grid is computed once per surface."""
+    cost = surface.cost if memo is None else remembered_cost(surface, memo)
+    plot.contour_path(cost, surface.w1_range, surface.w2_range, paths, ax=ax,
                       levels=surface.contour_levels(), labels=labels,
                       title=title or f"Error surface: {surface.name}")
     return ax
@@ -240,6 +243,7 @@ def gradient_descent_widget():
     """Sliders for the learning rate, the start (w1, w2) and the number of steps; a dropdown for
     the surface. Draws the path on the contours and the cost at each step."""
     import ipywidgets as W
+    memo = {}  # each surface's cost on the contour grid
 
     def draw(fig, surface, lr, w1, w2, steps):
         s = surface_named(surface)
@@ -249,7 +253,8 @@ def gradient_descent_widget():
         else:
             ax_surface, ax_cost = fig.subplots(1, 2, width_ratios=[1.25, 1])
             ax_fit = None
-        draw_surface(ax_surface, s, [path], labels=[f"eta = {lr:g}"], title=f"{len(path) - 1} steps of gradient descent")
+        draw_surface(ax_surface, s, [path], labels=[f"eta = {lr:g}"],
+                     title=f"{len(path) - 1} steps of gradient descent", memo=memo)
         draw_cost_curves(ax_cost, s, [path], [f"eta = {lr:g}"])
         end = path[-1]
         if ax_fit is not None:

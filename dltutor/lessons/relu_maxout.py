@@ -601,8 +601,8 @@ check_next_step = _Exercise(
         exercises.Mistake("the target fixed at 0.9 instead of the argument `target`", like=_fixed_target,
                           nudge="use the target you are given"),
         exercises.Mistake("overfitting judged by the gap between training and testing accuracy",
-                          like=_gap, nudge="the recipe's second question compares the testing result with "
-                                           "the target, not with the training result"),
+                          like=_gap, nudge="what does the recipe's second question compare the testing "
+                                           "result with?"),
         exercises.Mistake("'done' although the testing accuracy is below the target",
                           when=_done_below_target,
                           nudge="a small gap between training and testing does not make a result good: "

@@ -792,14 +792,13 @@ def _weights(answer, shapes):
     if got is None:
         raise exercises.NotAnAnswer(f"returned None: did you forget `return {', '.join(names)}`?")
     if not isinstance(got, (tuple, list)) or len(got) != len(shapes):
-        raise exercises.NotAnAnswer(f"should return {len(shapes)} arrays ({', '.join(names)}), "
-                                    f"got {type(got).__name__}")
+        got_what = f"{len(got)} things" if isinstance(got, (tuple, list)) else type(got).__name__
+        raise exercises.NotAnAnswer(f"should return {len(shapes)} arrays ({', '.join(names)}), got {got_what}")
     arrays = []
     for name, value in zip(names, got):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise exercises.NotAnAnswer(f"{name} should be numbers, got {type(value).__name__}") from None
+        arr = exercises.numbers(value)
+        if arr is None:
+            raise exercises.NotAnAnswer(f"{name} should be numbers, got {type(value).__name__} {value!r:.60}")
         if arr.shape != shapes[name]:
             rows = " (a W is (n_out, n_in))" if name.startswith("W") else ""
             raise exercises.NotAnAnswer(f"{name} has shape {arr.shape}, expected {shapes[name]}{rows}")
