@@ -394,6 +394,48 @@ def test_adagrad_wins_on_the_aligned_surface_and_loses_on_the_turned_one(steps):
     assert sgd_turned == pytest.approx(sgd_aligned, rel=1e-6)  # SGD does not see the rotation
 
 
+def _best_costs(start, steps):
+    """Each method's lowest final cost over its grid, on the aligned and on the turned surface."""
+    return {(name, rotated): lesson.best_rate(name, grid, rotated=rotated, steps=steps, start=start)[1]
+            for name, grid in (("SGD", lesson.SGD_RATES), ("Adagrad", lesson.ADAGRAD_RATES))
+            for rotated in (False, True)}
+
+
+# starts and step counts the notebook does not use (it runs 40 steps from (-9, 2))
+OTHER_SETTINGS = [((8.0, -1.5), 25), ((-12.0, 1.0), 50), ((-7.0, -1.0), 80), ((-3.0, -2.8), 30)]
+
+
+def _lesson_holds(cost):
+    """(Adagrad far lower on the aligned surface, Adagrad higher than SGD on the turned one)."""
+    return cost["Adagrad", False] < 0.01 * cost["SGD", False], cost["Adagrad", True] > 1.5 * cost["SGD", True]
+
+
+@pytest.mark.parametrize("start, steps", OTHER_SETTINGS)
+def test_adagrad_wins_aligned_and_loses_turned_from_other_starts(start, steps):
+    """The lesson of section 3b, at each method's best rate on its grid, on settings the notebook does not use."""
+    cost = _best_costs(start, steps)
+    assert _lesson_holds(cost) == (True, True), cost
+    assert cost["SGD", True] == pytest.approx(cost["SGD", False], rel=1e-6)  # SGD does not see the rotation
+
+
+def test_the_comparison_fails_when_adagrad_is_only_sgd(monkeypatch):
+    """The test above can fail: with SGD in Adagrad's place (on Adagrad's grid) the aligned win is gone."""
+    monkeypatch.setitem(lesson.OPTIMIZERS, "Adagrad", optim.SGD)
+    for start, steps in OTHER_SETTINGS:
+        cost = _best_costs(start, steps)
+        assert _lesson_holds(cost)[0] is False, cost
+
+
+@pytest.mark.parametrize("rotated", [False, True])
+def test_the_notebooks_best_rates_lie_inside_their_grids(rotated):
+    """Section 3b's best rates: none at an edge of its grid, where a rate beyond it might do better."""
+    for name, grid in (("SGD", lesson.SGD_RATES), ("Adagrad", lesson.ADAGRAD_RATES)):
+        lr, _, costs = lesson.best_rate(name, grid, rotated=rotated, steps=40)
+        assert grid[0] < lr < grid[-1], (name, rotated, lr)
+        assert np.all(np.isfinite(costs[:3])) and costs[-1] > costs.min(), (name, rotated)
+    assert lesson.best_rate("Adagrad", lesson.ADAGRAD_RATES, rotated=rotated)[0] == (2.6 if rotated else 10.9)
+
+
 def test_every_control_of_the_rates_widget_changes_the_picture():
     w = lesson.rates_widget()
     w.update()

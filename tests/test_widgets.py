@@ -259,16 +259,17 @@ def test_paint_keeps_unchanged_frames_and_draws_what_a_full_draw_draws(monkeypat
     assert drawn == [] and _share_differing(painted, full) < 1e-4
 
 
-def test_png_bytes_keeps_every_pixel():
+@pytest.mark.parametrize("channels, mode", [(4, "RGBA"), (3, "RGB")])
+def test_png_bytes_keeps_every_pixel(channels, mode):
     import io
 
     from PIL import Image
-    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
-    rgba[:3] = 255  # flat rows too, as in a figure
-    png = widgets.png_bytes(rgba)
+    pixels = np.random.default_rng(0).integers(0, 256, size=(7, 5, channels), dtype=np.uint8)
+    pixels[:3] = 255  # flat rows too, as in a figure
+    png = widgets.png_bytes(pixels)
     decoded = Image.open(io.BytesIO(png))
-    assert decoded.mode == "RGB" and decoded.size == (5, 7)
-    assert np.array_equal(np.asarray(decoded), rgba[:, :, :3])
+    assert decoded.mode == mode and decoded.size == (5, 7)
+    assert np.array_equal(np.asarray(decoded), pixels)
 
 
 def _titles(fig, renderer):
