@@ -4,8 +4,9 @@ the exercise checkers.
 
     from dltutor.lessons import dropout
 
-The experiment where dropout helps (1,000 training digits, 5 seeds, p chosen on validation)
-runs from the command line and saves its results to dltutor/datafiles/results/dropout_full.json:
+The experiment where dropout helps (1,000 training digits, 5 seeds, p chosen on validation), and
+the notebook's 500-digit experiment over 5 seeds, run from the command line and save their results
+to dltutor/datafiles/results/dropout_full.json:
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.dropout --full
 """
@@ -286,6 +287,31 @@ def overfitting_net(p, hidden=EXPERIMENT["hidden"], seed=0, scaling="slides"):
             layers.append(nn.Dropout(p, rng=rng, scaling=scaling))
     layers += [nn.Dense(hidden, 10, rng=rng), nn.Softmax()]
     return nn.Sequential(*layers).astype(np.float32)
+
+
+def match_slides_start(net):
+    """Multiply, in place, the weights W of every Dense layer that follows an inverted Dropout(p) by
+    (1 - p), and return net. Built with the same seed, the inverted network then computes exactly what
+    the slides' form computes (the same function, the same masks): only its training differs."""
+    for before, layer in zip(net.layers, net.layers[1:]):
+        if isinstance(before, nn.Dropout) and before.scaling == "inverted" and isinstance(layer, nn.Dense):
+            layer.W[...] *= 1 - before.p
+    return net
+
+
+def draw_seeds(ax, groups, ylabel, title=""):
+    """groups: {label: one value per seed}. Each seed a point (spread sideways a little, so that equal
+    values stay visible) and the mean ± sd as a bar beside them, one column a group."""
+    from .. import plot
+    labels = list(groups)
+    for i, label in enumerate(labels):
+        values = np.asarray(groups[label], float)
+        ax.plot(i + np.linspace(-0.12, 0.12, len(values)), values, linestyle="none", marker="o",
+                color=plot.COLORS[i], alpha=0.7)
+        ax.errorbar(i + 0.3, values.mean(), yerr=values.std(ddof=1) if len(values) > 1 else 0,
+                    color=plot.COLORS[i], marker="_", markersize=14, capsize=4)
+    ax.set(xticks=range(len(labels)), xticklabels=labels, xlim=(-0.5, len(labels) - 0.3),
+           ylabel=ylabel, title=title)
 
 
 def overfitting_curves(ps, X_train, y_train, X_test, y_test, seed=0, **settings):
@@ -602,8 +628,34 @@ def train_regularised(p, seed, X_train, y_train, settings=FULL):
     return net
 
 
-def run_full(settings=FULL, path=FULL_RESULTS, log=None):
-    """Every rate and seed of `settings`; writes validation and test accuracies to `path`."""
+# The 500-digit set-up of section 6 (EXPERIMENT: the slides' form on the hidden layers, 20 epochs),
+# trained for every rate with 5 seeds (seed 0 is the notebook's live run), on the same split.
+SMALL = {**EXPERIMENT, "rates": list(RATES), "seeds": [0, 1, 2, 3, 4]}
+
+
+def run_small(settings=SMALL, log=None):
+    """Section 6's live experiment for every rate and seed of `settings`: {repr(p): {key: [one value
+    a seed]}} with the final training and test accuracy (%), the final and the lowest test cost."""
+    log = log or (lambda message: None)
+    s = settings
+    X_train, X_test, y_train, y_test = small_mnist(s["n_train"], s["n_test"])
+    fit = {k: s[k] for k in ("hidden", "epochs", "batch_size", "lr", "momentum")}
+    results = {repr(float(p)): {"train_acc": [], "test_acc": [], "test_cost": [], "min_test_cost": []}
+               for p in s["rates"]}
+    for seed in s["seeds"]:
+        curves = overfitting_curves([float(p) for p in s["rates"]], X_train, y_train, X_test, y_test,
+                                    seed=seed, **fit)
+        for p, history in curves.items():
+            row = summary(history)
+            for key, values in results[repr(p)].items():
+                values.append(round(float(row[key]), 6))
+        log(f"500 digits, seed {seed}: done")
+    return results
+
+
+def run_full(settings=FULL, path=FULL_RESULTS, log=None, small=SMALL):
+    """Every rate and seed of `settings`; writes validation and test accuracies to `path`, and the
+    five-seed version of section 6's 500-digit experiment (`small`) under "small"."""
     from threadpoolctl import threadpool_limits
     log = log or (lambda message: print(message, flush=True))
     s = settings
@@ -621,6 +673,8 @@ def run_full(settings=FULL, path=FULL_RESULTS, log=None):
                 rows["test_accuracy"].append(train.evaluate(net, X_te, y_te)["accuracy"])
                 log(f"p = {p}, seed {seed}: validation {rows['val_accuracy'][-1]:.3f}")
     out["chosen_p"] = float(max(out["results"], key=lambda p: np.mean(out["results"][p]["val_accuracy"])))
+    if small is not None:
+        out["small"] = {"settings": small, "results": run_small(small, log)}
     out["seconds"] = round(time.perf_counter() - start, 1)
     return saved.write(out, path, log)
 
