@@ -7,12 +7,12 @@
     wd.deep_vs_fat_mnist(...), wd.deep_vs_fat_sawtooth(...)   # same parameters, deep against fat
     wd.sawtooth_network(k)                              # k layers of 2 ReLUs: a sawtooth of 2**k pieces
     wd.modularization(...)                              # the rare class "boys with long hair"
-    wd.oversample(X, y), wd.combine_attributes(pg, ph)   # the control, and the modular model's AND
+    wd.oversample(X, y), wd.attribute_scores(pg, ph)     # the control, and the modular model's AND
     wd.two_level_parity(n), wd.deep_parity(n), wd.threshold_parity(n), wd.parity_training(...)
     wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)   # hint=2, hint=3
 
 The fuller versions of the experiments (more seeds, more epochs) run from the command line and
-write their results, with the seeds and settings, to dltutor/datafiles/results/why_deep_full.json (about 25
+write their results, with the seeds and settings, to dltutor/datafiles/results/why_deep_full.json (about 35
 minutes with one BLAS thread on a busy 2-core machine; the notebook reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full
@@ -21,6 +21,8 @@ minutes with one BLAS thread on a busy 2-core machine; the notebook reads that f
 (--only reruns the named experiments and keeps the others' saved results.) Deep against fat on
 digits runs over resampled train/validation/test splits, the number of epochs chosen on the
 validation split (`three_way_split`, `fit_early_stopped`, `standard_error`, `paired_gaps`).
+Modularization chooses each model's learning rate and number of epochs on a balanced validation set
+drawn with a seed of its own (`modular_outputs`, `choose_on_validation`) and reports a separate test set.
 """
 import argparse
 import os
@@ -477,13 +479,22 @@ def oversample(X, y):
     return X[idx], y[idx]
 
 
-def combine_attributes(p_gender, p_hair):
-    """Four-class prediction from the two basic classifiers' outputs: class c = 2 * short + boy,
+def attribute_scores(p_gender, p_hair):
+    """Four class scores from the two basic classifiers' outputs (..., 2) each: class c = 2 * short + boy,
     P(c) = P(boy = c % 2) P(short = c // 2): each class is the AND of two attributes."""
-    return (p_gender[:, [0, 1, 0, 1]] * p_hair[:, [0, 0, 1, 1]]).argmax(axis=1)
+    p_gender, p_hair = np.asarray(p_gender), np.asarray(p_hair)
+    return p_gender[..., [0, 1, 0, 1]] * p_hair[..., [0, 0, 1, 1]]
+
+
+def combine_attributes(p_gender, p_hair):
+    """Four-class prediction from the two basic classifiers' outputs (the class of highest attribute_scores)."""
+    return attribute_scores(p_gender, p_hair).argmax(axis=-1)
 
 
 MODELS = ("direct", "oversampled", "deeper", "modular")
+
+VAL_SEED = 20_000     # validation pictures for training set s: data.hair_pictures(..., seed=VAL_SEED + s)
+TEST_SEED = 10_000    # the test pictures: one balanced set for every seed
 
 
 def modular_models(X, y, hidden=16, seed=0, epochs=15):
@@ -511,30 +522,87 @@ def modular_models(X, y, hidden=16, seed=0, epochs=15):
     return models
 
 
-def modularization(rare_counts=(0, 1, 3, 10, 30), common=200, seeds=(0,), hidden=16, epochs=15, n_test=200):
-    """Accuracy on the rare class (boys with long hair) and on all classes, as its training examples shrink.
+def outputs_by_epoch(X, y, n_out, hidden, seed, epochs, lr, probe):
+    """Train one classifier (Adam, mini-batches of 50) and return its outputs on the pictures `probe`
+    after every epoch: an array (epochs, len(probe), n_out)."""
+    hidden = [hidden] if np.ndim(hidden) == 0 else list(hidden)
+    net = mlp(X.shape[1], hidden, n_out, np.random.default_rng(seed))
+    outputs = []
+    train.fit(net, X, y, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=50, seed=seed,
+              verbose=False, evaluate_train=False, callback=lambda epoch, h: outputs.append(net.forward(probe)))
+    return np.array(outputs)
 
-    The training set has `common` pictures of each of the other three classes and rare_count of boys
-    with long hair (seed s draws a new training set and new initial weights); the test set is balanced
-    (n_test a class, its own seed). Returns {model: {"rare": [...], "all": [...], "rare_each": [[...]],
-    "all_each": [[...]]}}: the mean over seeds per rare count, and each seed's value.
+
+def modular_outputs(X, y, hidden, seed, epochs, lr, probe):
+    """The four models' class scores on `probe` after each epoch: {name: (epochs, len(probe), 4)}.
+
+    The models are those of `modular_models`; the modular model's scores after epoch e are the
+    products of its two basic classifiers' outputs after epoch e (both trained for e epochs).
     """
-    Xte, yte = data.hair_pictures([n_test] * 4, seed=10_000)
-    result = {name: {"rare": [], "all": [], "rare_each": [], "all_each": []} for name in MODELS}
+    out = {"direct": outputs_by_epoch(X, y, 4, hidden, seed, epochs, lr, probe)}
+    Xo, yo = oversample(X, y)
+    if Xo is not None:
+        out["oversampled"] = outputs_by_epoch(Xo, yo, 4, hidden, seed, epochs, lr, probe)
+    out["deeper"] = outputs_by_epoch(X, y, 4, [hidden, hidden], seed, epochs, lr, probe)
+    gender = outputs_by_epoch(X, y % 2, 2, hidden // 2, seed + 1, epochs, lr, probe)    # 0 girl, 1 boy
+    hair = outputs_by_epoch(X, y // 2, 2, hidden // 2, seed + 2, epochs, lr, probe)     # 0 long, 1 short
+    out["modular"] = attribute_scores(gender, hair)
+    return out
+
+
+def choose_on_validation(scores, y_val):
+    """scores: {lr: (epochs, n_val + n_test, 4)}, the validation pictures first. Picks the learning rate
+    and the number of epochs with the highest validation accuracy (ties: the smaller lr, then fewer
+    epochs). Returns (lr, epochs, validation accuracy, predictions on the test pictures)."""
+    n_val = len(y_val)
+    best = None
+    for lr, s in scores.items():
+        acc = np.mean(s[:, :n_val].argmax(axis=2) == y_val, axis=1)
+        e = int(np.argmax(acc))
+        if best is None or acc[e] > best[2]:
+            best = (lr, e + 1, float(acc[e]), s[e, n_val:].argmax(axis=1))
+    return best
+
+
+def _validated_scores(X, y, s, hidden, epochs, lrs, probe):
+    """{model: {lr: scores by epoch}} for training set s."""
+    by_lr = {lr: modular_outputs(X, y, hidden, s, epochs, lr, probe) for lr in lrs}
+    return {name: {lr: by_lr[lr][name] for lr in lrs} for name in MODELS if name in by_lr[lrs[0]]}
+
+
+def modularization(rare_counts=(0, 1, 3, 10, 30), common=200, seeds=(0,), hidden=16, epochs=30, lrs=(3e-3,),
+                   n_val=50, n_test=200):
+    """Test accuracy on the rare class (boys with long hair) and on all classes, as its training examples
+    shrink, with each model's learning rate and number of epochs chosen on validation pictures.
+
+    For seed s the training set has `common` pictures of each of the other three classes and rare_count
+    of boys with long hair (data.hair_pictures, seed s), and the initial weights and mini-batches come
+    from seed s. The validation set is balanced, n_val pictures a class drawn with seed VAL_SEED + s (so
+    it shares no picture with training or test); every model is trained for up to `epochs` epochs with
+    each lr in `lrs`, and the lr and epoch with the highest validation accuracy over the four classes
+    are kept. The test set is balanced (n_test a class, seed TEST_SEED) and plays no part in the choice.
+    Returns {model: {"rare": [...], "all": [...], "rare_each": [[...]], "all_each": [[...]],
+    "lr_each": [[...]], "epochs_each": [[...]]}}: the mean over seeds per rare count, and each seed's value.
+    """
+    Xte, yte = data.hair_pictures([n_test] * 4, seed=TEST_SEED)
+    keys = ("rare_each", "all_each", "lr_each", "epochs_each")
+    result = {name: {"rare": [], "all": [], **{k: [] for k in keys}} for name in MODELS}
     for rare in rare_counts:
-        scores = {}
+        got = {}
         for s in seeds:
             X, y = data.hair_pictures([common, rare, common, common], seed=s)
-            for name, predict in modular_models(X, y, hidden, s, epochs).items():
-                p = predict(Xte)
-                scores.setdefault(name, []).append((float(np.mean(p[yte == 1] == 1)), float(np.mean(p == yte))))
+            Xva, yva = data.hair_pictures([n_val] * 4, seed=VAL_SEED + s)
+            scores = _validated_scores(X, y, s, hidden, epochs, tuple(lrs), np.vstack([Xva, Xte]))
+            for name, by_lr in scores.items():
+                lr, ep, _, p = choose_on_validation(by_lr, yva)
+                got.setdefault(name, []).append((float(np.mean(p[yte == 1] == 1)), float(np.mean(p == yte)),
+                                                 lr, ep))
         for name in MODELS:
-            got = scores.get(name)
-            entry = result[name]
-            entry["rare"].append(float(np.mean([g[0] for g in got])) if got else None)
-            entry["all"].append(float(np.mean([g[1] for g in got])) if got else None)
-            entry["rare_each"].append([g[0] for g in got] if got else None)
-            entry["all_each"].append([g[1] for g in got] if got else None)
+            g = got.get(name)
+            for i, k in enumerate(keys):
+                result[name][k].append([v[i] for v in g] if g else None)
+            result[name]["rare"].append(float(np.mean([v[0] for v in g])) if g else None)
+            result[name]["all"].append(float(np.mean([v[1] for v in g])) if g else None)
     return result
 
 
@@ -912,7 +980,8 @@ FULL_SETTINGS = {
     "parity": {"n": 8, "configs": [[8, 8], [8, 8, 8], [16, 16], [8, 8, 8, 8]], "epochs": 300, "lr": 0.01,
                "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]},
     "modularization": {"rare_counts": [0, 1, 2, 3, 5, 10, 20, 30, 100], "common": 200,
-                       "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "hidden": 16, "epochs": 15},
+                       "seeds": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "hidden": 16, "epochs": 40,
+                       "lrs": [0.003, 0.01, 0.03], "n_val": 50, "n_test": 200},
 }
 
 
