@@ -6,11 +6,13 @@
 
 The course's notebooks keep each solution in a markdown fold, `<details><summary>Solution ...`,
 and check each exercise in a code cell that calls a checker (`lesson.check_softmax(softmax)`).
-The student version drops the folds, and clears the outputs of the checker cells (so the stored
-notebook shows no feedback written for the placeholder) and of the cells that ask for hint levels.
+The student version drops the folds, and the instructor's answers folded in the speaker notes
+(`<details><summary>Answers (for the instructor)`), and clears the outputs of the checker cells (so
+the stored notebook shows no feedback written for the placeholder) and of the cells that ask for
+hint levels.
 It still runs top to bottom: the placeholders get "not yet" feedback, and the cells after an
 exercise use the package's version (tests/test_versions.py runs it). The solutions version opens
-every fold, for an instructor's screen.
+every solution fold, for an instructor's screen (the notes' answers stay folded there).
 """
 import argparse
 import re
@@ -21,15 +23,16 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = re.compile(r"<details>\s*<summary>[^<]*Solution.*?</details>\s*", re.S | re.I)
+ANSWERS = re.compile(r"\s*<details>\s*<summary>Answers \(for the instructor\).*?</details>", re.S | re.I)
 CHECK = re.compile(r"\bcheck_\w+\(|\bhint\s*=\s*[23]\b")
 
 
 def student(nb):
-    """Solutions dropped, checker outputs cleared; a markdown cell left empty goes."""
+    """Solutions and notes' answers dropped, checker outputs cleared; an emptied markdown cell goes."""
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = SOLUTION.sub("", cell.source)
+            cell.source = ANSWERS.sub("", SOLUTION.sub("", cell.source))
             if not cell.source.strip():
                 continue
         elif cell.cell_type == "code" and CHECK.search(cell.source):
