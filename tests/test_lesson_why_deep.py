@@ -219,6 +219,23 @@ def test_modularization_small():
     plt.close(fig)
 
 
+def test_gap_summary_judges_paired_gaps_as_section_3():
+    g = wd.gap_summary([1.0, 2.0, 3.0, -1.0])
+    assert g["mean"] == pytest.approx(1.25) and g["sd"] == pytest.approx(np.std([1, 2, 3, -1], ddof=1))
+    assert g["se"] == pytest.approx(g["sd"] / 2) and g["verdict"] == "within 2 standard errors"
+    assert (g["better"], g["worse"], g["n"]) == (3, 1, 4)
+    assert wd.gap_summary([5.0, 6.0, 5.5, 6.5])["verdict"] == "more than 2 standard errors"
+
+
+def test_print_rare_gaps(capsys):
+    result = {"a": {"rare_each": [[0.0, 0.0, 0.0], [0.5, 0.6, 0.7]]},
+              "b": {"rare_each": [[0.0, 0.0, 0.0], [0.1, 0.2, 0.2]]}, "c": {"rare_each": [None, [0.5, 0.5, 0.4]]}}
+    wd.print_rare_gaps(result, (0, 1), pairs=(("a", "b"), ("c", "b")))
+    out = capsys.readouterr().out
+    assert "the same on all 3 seeds" in out and "no rare pictures to repeat" in out
+    assert "1 example:  mean gap +43.3" in out and "more than 2 standard errors; a better on 3, worse on 0 of 3" in out
+
+
 def test_choose_on_validation_reads_the_validation_part_only():
     y_val = np.array([0, 1, 2, 3])
     # scores (epochs, 4 validation + 2 test pictures, 4 classes): lr 0.1 is right on validation after

@@ -606,6 +606,36 @@ def modularization(rare_counts=(0, 1, 3, 10, 30), common=200, seeds=(0,), hidden
     return result
 
 
+def gap_summary(gaps):
+    """Paired gaps (one per seed): mean, sd (ddof=1), standard error of the mean, the verdict at 2
+    standard errors, and on how many seeds the gap is positive and negative."""
+    g = np.asarray(gaps, dtype=float)
+    sd = float(g.std(ddof=1))
+    se = sd / np.sqrt(len(g))
+    verdict = "more than 2 standard errors" if abs(g.mean()) > 2 * se else "within 2 standard errors"
+    return {"mean": float(g.mean()), "sd": sd, "se": se, "verdict": verdict,
+            "better": int(np.sum(g > 0)), "worse": int(np.sum(g < 0)), "n": len(g)}
+
+
+def print_rare_gaps(result, rare_counts, pairs=(("modular", "deeper"), ("deeper", "direct"), ("oversampled", "direct"))):
+    """For each pair (a, b) and rare count: a minus b on the same training sets, in points of accuracy on
+    the rare class, summarized by gap_summary (as section 3 judges the deep-fat gaps)."""
+    print("gap = a minus b on the same training set (positive: a better), points of accuracy on the rare class")
+    for a, b in pairs:
+        print(f"{a} minus {b}:")
+        for c, ea, eb in zip(rare_counts, result[a]["rare_each"], result[b]["rare_each"]):
+            head = f"  {c:>3} {'example: ' if c == 1 else 'examples:'}"
+            if ea is None or eb is None:
+                print(f"{head} - (no rare pictures to repeat)")
+                continue
+            g = gap_summary(100 * (np.array(ea) - np.array(eb)))
+            if g["sd"] == 0 and g["mean"] == 0:
+                print(f"{head} the same on all {g['n']} seeds")
+                continue
+            print(f"{head} mean gap {g['mean']:+5.1f}, sd {g['sd']:4.1f}, standard error {g['se']:3.1f}: "
+                  f"{g['verdict']}; {a} better on {g['better']}, worse on {g['worse']} of {g['n']}")
+
+
 MODEL_LABELS = {"direct": "direct: picture -> 16 -> 4", "oversampled": "direct, rare class repeated",
                 "deeper": "deeper direct: picture -> 16 -> 16 -> 4",
                 "modular": "modular: (boy or girl) x (long or short)"}
