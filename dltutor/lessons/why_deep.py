@@ -12,7 +12,7 @@
     wd.check_count_params(fn), wd.check_bump(fn), wd.check_xor(fn), wd.check_tent(fn)   # hint=2, hint=3
 
 The fuller versions of the experiments (more seeds, more epochs) run from the command line and
-write their results, with the seeds and settings, to dltutor/datafiles/results/why_deep_full.json (about 35
+write their results, with the seeds and settings, to dltutor/datafiles/results/why_deep_full.json (about 33
 minutes with one BLAS thread on a busy 2-core machine; the notebook reads that file):
 
     OPENBLAS_NUM_THREADS=1 python -m dltutor.lessons.why_deep --full
