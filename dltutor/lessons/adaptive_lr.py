@@ -616,6 +616,24 @@ def _state_is(rule):
     return test
 
 
+def _division_slips(name, kind, new, eps, plain, no_root):
+    """The slips an Adagrad step and an RMSprop step share, for their state S (name "G", the sum, or
+    "E", the average, of the squared gradients) whose new value is new(w, g, S, eta): no division at
+    all, a division by the old S, by the new S without its square root (eps added), a step uphill."""
+    return [
+        exercises.Mistake("plain gradient descent w - eta*g", when=_w_is(lambda w, g, S, eta: w - eta * g),
+                          nudge=plain),
+        exercises.Mistake(f"a division by the old {kind} {name}, before the new gradient is in it",
+                          when=_w_is_some_eps(lambda w, g, S, eta, root: w - eta * g / root(S)),
+                          nudge=f"update the {kind} first, then use it"),
+        exercises.Mistake(f"a division by {name}_new itself: the square root is missing",
+                          when=_w_is(lambda w, g, S, eta: w - eta * g / (new(w, g, S, eta) + eps)),
+                          nudge=no_root),
+        exercises.Mistake("a step uphill", when=_w_is(lambda w, g, S, eta: w + eta * g / np.sqrt(new(w, g, S, eta))),
+                          nudge="gradient descent moves against the gradient"),
+    ]
+
+
 ADAGRAD_STEP = exercises.Exercise(
     "adagrad_step",
     reference=_reference_adagrad_step,
@@ -639,16 +657,9 @@ ADAGRAD_STEP = exercises.Exercise(
         exercises.Mistake("the sum of the gradients, not of their squares",
                           when=_state_is(lambda w, g, G, eta: G + np.abs(g)),
                           nudge="the slides' formula sums (g^i) squared"),
-        exercises.Mistake("plain gradient descent w - eta*g", when=_w_is(lambda w, g, G, eta: w - eta * g),
-                          nudge="Adagrad divides eta by something that depends on the gradients so far"),
-        exercises.Mistake("a division by the old sum G, before the new gradient is in it",
-                          when=_w_is_some_eps(lambda w, g, G, eta, root: w - eta * g / root(G)),
-                          nudge="update the sum first, then use it"),
-        exercises.Mistake("a division by G_new itself: the square root is missing",
-                          when=_w_is(lambda w, g, G, eta: w - eta * g / (G + g * g)),
-                          nudge="look at what sits under the fraction bar in the slides' formula"),
-        exercises.Mistake("a step uphill", when=_w_is(lambda w, g, G, eta: w + eta * g / np.sqrt(G + g * g)),
-                          nudge="gradient descent moves against the gradient"),
+        *_division_slips("G", "sum", lambda w, g, G, eta: G + g * g, eps=0.0,
+                         plain="Adagrad divides eta by something that depends on the gradients so far",
+                         no_root="look at what sits under the fraction bar in the slides' formula"),
     ],
     nudge="keep a running sum of squared gradients, and divide eta by something made from it",
     formula="G_new = G + g²;  w_new = w - eta / sqrt(G_new) * g",
@@ -693,17 +704,9 @@ RMSPROP_STEP = exercises.Exercise(
                           nudge="RMSprop keeps a running average that forgets: it weights old and new"),
         exercises.Mistake("rho and 1 - rho swapped", when=_state_is(lambda w, g, E, eta: 0.1 * E + 0.9 * g * g),
                           nudge="with rho = 0.9 the average should remember the past more than the present"),
-        exercises.Mistake("plain gradient descent w - eta*g", when=_w_is(lambda w, g, E, eta: w - eta * g),
-                          nudge="RMSprop divides eta by something made from the average E"),
-        exercises.Mistake("a division by the old average E, before the new gradient is in it",
-                          when=_w_is_some_eps(lambda w, g, E, eta, root: w - eta * g / root(E)),
-                          nudge="update the average first, then use it"),
-        exercises.Mistake("a division by E_new itself: the square root is missing",
-                          when=_w_is(lambda w, g, E, eta: w - eta * g / (0.9 * E + 0.1 * g * g + 1e-8)),
-                          nudge="the average is of squares: undo the square before dividing"),
-        exercises.Mistake("a step uphill",
-                          when=_w_is(lambda w, g, E, eta: w + eta * g / np.sqrt(0.9 * E + 0.1 * g * g)),
-                          nudge="gradient descent moves against the gradient"),
+        *_division_slips("E", "average", lambda w, g, E, eta: 0.9 * E + 0.1 * g * g, eps=1e-8,
+                         plain="RMSprop divides eta by something made from the average E",
+                         no_root="the average is of squares: undo the square before dividing"),
     ],
     nudge="keep a running average of the squared gradients (weight rho on the old one), and divide "
           "eta by something made from it",

@@ -278,15 +278,9 @@ def _first_stratified(X, y, n):
 
 
 def overfitting_net(p, hidden=EXPERIMENT["hidden"], seed=0, scaling="slides"):
-    """784-hidden-hidden-10 with ReLU, Dropout(p) after each hidden layer (none when p = 0)."""
-    rng = np.random.default_rng(seed)  # one Generator: the weights and then every dropout mask
-    layers = []
-    for n_in, n_out in ((784, hidden), (hidden, hidden)):
-        layers += [nn.Dense(n_in, n_out, rng=rng), nn.ReLU()]
-        if p > 0:
-            layers.append(nn.Dropout(p, rng=rng, scaling=scaling))
-    layers += [nn.Dense(hidden, 10, rng=rng), nn.Softmax()]
-    return nn.Sequential(*layers).astype(np.float32)
+    """784-hidden-hidden-10 with ReLU, Dropout(p) after each hidden layer (none when p = 0): the
+    regularised network without the dropout on the input."""
+    return regularised_net(p, input_p=0.0, hidden=hidden, seed=seed, scaling=scaling)
 
 
 def match_slides_start(net):
@@ -424,7 +418,9 @@ def _own_mask(got, case):
     return kept_or_zero and not np.array_equal(np.isclose(got, 0), mask == 0)
 
 
-DROPOUT_FORWARD = exercises.Exercise(
+# check_dropout_forward(fn, hint=1): fn(A, mask, p, train) -> the slides' dropout, A * mask in
+# training and A * (1 - p) at test.
+check_dropout_forward = exercises.Exercise(
     "dropout_forward",
     reference=_reference_forward,
     cases=_forward_cases(),
@@ -469,11 +465,6 @@ DROPOUT_FORWARD = exercises.Exercise(
     solution="def dropout_forward(A, mask, p, train):\n    if train:\n        return A * mask\n    return A * (1 - p)")
 
 
-def check_dropout_forward(fn, hint=1):
-    """fn(A, mask, p, train) -> the slides' dropout: A * mask in training, A * (1 - p) at test."""
-    return DROPOUT_FORWARD(fn, hint=hint)
-
-
 def _weights_is(rule):
     def test(got, case):
         W, p = case.args
@@ -481,7 +472,8 @@ def _weights_is(rule):
     return test
 
 
-TEST_WEIGHTS = exercises.Exercise(
+# check_test_weights(fn, hint=1): fn(W, p) -> the test-time weights (1 - p) W.
+check_test_weights = exercises.Exercise(
     "test_weights",
     reference=lambda W, p: (1 - p) * np.asarray(W, dtype=np.float64),
     cases=[exercises.Case("the slides' example, W = [[1.0]], p = 0.5", np.array([[1.0]]), 0.5),
@@ -499,11 +491,6 @@ TEST_WEIGHTS = exercises.Exercise(
     nudge="the slides: a weight w = 1 trained with a 50% dropout rate becomes 0.5 for testing",
     formula="W_test = (1 - p) W",
     solution="def test_weights(W, p):\n    return (1 - p) * W")
-
-
-def check_test_weights(fn, hint=1):
-    """fn(W, p) -> the test-time weights (1 - p) W."""
-    return TEST_WEIGHTS(fn, hint=hint)
 
 
 def exact_ensemble_reference(W1, b1, W2, b2, x, p):
@@ -607,7 +594,7 @@ def three_splits(n_train=1000, n_val=1000, n_test=1000, seed=0):
 def regularised_net(p, input_p=0.2, hidden=256, seed=0, scaling="inverted"):
     """784-hidden-hidden-10 ReLU with Dropout(input_p) on the input and Dropout(p) after each hidden
     layer; p = 0: no dropout at all (and none on the input)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # one Generator: the weights and then every dropout mask
     layers = [nn.Dropout(input_p, rng=rng, scaling=scaling)] if p > 0 and input_p > 0 else []
     for n_in, n_out in ((784, hidden), (hidden, hidden)):
         layers += [nn.Dense(n_in, n_out, rng=rng), nn.ReLU()]
