@@ -265,7 +265,7 @@ check_cross_entropy_from_logits = Exercise(
         Mistake("the sign is the wrong way round", like=lambda z, t: z[t] - _logsumexp(z),
                 nudge="a cost is >= 0"),
         Mistake("you left out the correct class's z_t", like=lambda z, t: _logsumexp(z),
-                nudge="ln(sum e^z) is a little larger than max(z): what did you leave out?"),
+                nudge="the cost depends on which class is correct: where does t come in?"),
     ],
     nudge="-ln y_t written with z only, so that it stays exact when y_t underflows to 0",
     formula="-ln y_t = ln(sum_j e^z_j) - z_t = m + ln(sum_j e^(z_j - m)) - z_t with m = max(z)",

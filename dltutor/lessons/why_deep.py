@@ -460,14 +460,6 @@ def plot_deep_vs_fat(ax, rows, key, ylabel, title, errors_key="errors", scale=1.
 # 4. Modularization: boys with long hair
 # =============================================================================================
 
-def _fit_classifier(X, y, n_out, hidden, seed, epochs, lr=3e-3):
-    hidden = [hidden] if np.ndim(hidden) == 0 else list(hidden)
-    net = mlp(X.shape[1], hidden, n_out, np.random.default_rng(seed))
-    train.fit(net, X, y, optimizer=optim.Adam(net, lr), epochs=epochs, batch_size=50, seed=seed, verbose=False,
-              evaluate_train=False)
-    return net
-
-
 def oversample(X, y):
     """The rarest class's examples repeated until it is about as common as the most common one."""
     counts = np.bincount(y, minlength=4)
@@ -486,40 +478,10 @@ def attribute_scores(p_gender, p_hair):
     return p_gender[..., [0, 1, 0, 1]] * p_hair[..., [0, 0, 1, 1]]
 
 
-def combine_attributes(p_gender, p_hair):
-    """Four-class prediction from the two basic classifiers' outputs (the class of highest attribute_scores)."""
-    return attribute_scores(p_gender, p_hair).argmax(axis=-1)
-
-
 MODELS = ("direct", "oversampled", "deeper", "modular")
 
 VAL_SEED = 20_000     # validation pictures for training set s: data.hair_pictures(..., seed=VAL_SEED + s)
 TEST_SEED = 10_000    # the test pictures: one balanced set for every seed
-
-
-def modular_models(X, y, hidden=16, seed=0, epochs=15):
-    """The four models of the experiment, trained on the same pictures and labels.
-
-    direct:       one network, pictures -> `hidden` ReLUs -> 4 classes.
-    oversampled:  the same, with the rare class's pictures repeated until it is as common as the others
-                  (a control: is the direct model's trouble only the imbalance?).
-    deeper:       a direct network one layer deeper, pictures -> hidden -> hidden -> 4 classes
-                  (depth alone, no attribute labels).
-    modular:      two basic classifiers, pictures -> boy or girl, and pictures -> long or short hair
-                  (hidden // 2 neurons each, so about the direct model's number of parameters), each
-                  trained on ALL the pictures with the attribute read off the class; the four classes are
-                  then P(boy or girl) x P(long or short).
-    Returns a dict name -> function X -> predicted class.
-    """
-    models = {"direct": _fit_classifier(X, y, 4, hidden, seed, epochs).predict}
-    Xo, yo = oversample(X, y)
-    if Xo is not None:
-        models["oversampled"] = _fit_classifier(Xo, yo, 4, hidden, seed, epochs).predict
-    models["deeper"] = _fit_classifier(X, y, 4, [hidden, hidden], seed, epochs).predict
-    gender = _fit_classifier(X, y % 2, 2, hidden // 2, seed + 1, epochs)     # 0 girl, 1 boy
-    hair = _fit_classifier(X, y // 2, 2, hidden // 2, seed + 2, epochs)      # 0 long, 1 short
-    models["modular"] = lambda Xq: combine_attributes(gender.forward(Xq), hair.forward(Xq))
-    return models
 
 
 def outputs_by_epoch(X, y, n_out, hidden, seed, epochs, lr, probe):
@@ -536,8 +498,16 @@ def outputs_by_epoch(X, y, n_out, hidden, seed, epochs, lr, probe):
 def modular_outputs(X, y, hidden, seed, epochs, lr, probe):
     """The four models' class scores on `probe` after each epoch: {name: (epochs, len(probe), 4)}.
 
-    The models are those of `modular_models`; the modular model's scores after epoch e are the
-    products of its two basic classifiers' outputs after epoch e (both trained for e epochs).
+    direct:       one network, pictures -> `hidden` ReLUs -> 4 classes.
+    oversampled:  the same, with the rare class's pictures repeated until it is as common as the others
+                  (a control: is the direct model's trouble only the imbalance?); left out when there is
+                  no rare picture to repeat.
+    deeper:       a direct network one layer deeper, pictures -> hidden -> hidden -> 4 classes
+                  (depth alone, no attribute labels).
+    modular:      two basic classifiers, pictures -> boy or girl, and pictures -> long or short hair
+                  (hidden // 2 neurons each, so about the direct model's number of parameters), each
+                  trained on ALL the pictures with the attribute read off the class; its scores after
+                  epoch e are the products of the two classifiers' outputs after epoch e.
     """
     out = {"direct": outputs_by_epoch(X, y, 4, hidden, seed, epochs, lr, probe)}
     Xo, yo = oversample(X, y)
