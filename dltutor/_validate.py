@@ -62,7 +62,7 @@ def as_array(x, name, *, ndim=None, dtype=np.float64, finite=True):
 
 def check_finite(arr, name):
     """Raise NotFiniteError naming `name` and the first bad index if arr holds NaN or inf."""
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise NotFiniteError(f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}); "
                              "expected finite numbers")

@@ -87,7 +87,7 @@ def log_softmax(Z):
     m = Z.max(axis=-1, keepdims=True)
     with np.errstate(over="ignore", invalid="ignore"):
         shifted = Z - m  # <= 0; finite logits 1e308 apart give -inf here, whose e^ is the right 0
-        top = np.isposinf(m[..., 0])
+        top = m[..., 0] == np.inf
         if top.any():  # inf - inf: the +inf logits share the row, the others get -inf
             shifted[top] = np.where(np.isposinf(Z[top]), 0.0, -np.inf)
         return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -124,32 +124,34 @@ class CrossEntropy:
         return self.from_logits_and_gradient(Z, T)[1]
 
     def from_logits_and_gradient(self, Z, T):
-        """from_logits(Z, T) and gradient_from_logits(Z, T) together, from one log-softmax (what
-        training uses: the cost and dC/dz of the softmax's input)."""
-        if np.ndim(T) == 1:
-            return self._from_logits_and_labels(Z, T)
-        Z, T = _targets(Z, T, name="Z")
-        log_y = log_softmax(Z)
+        """from_logits(Z, T) and gradient_from_logits(Z, T) together, from one log-softmax."""
+        Z = _outputs(Z, "Z")
+        return self._from_log_softmax(log_softmax(Z), T, "Z")
+
+    def from_log_softmax_and_gradient(self, log_Y, T):
+        """The same from ln y = log_softmax(z), which an nn.Softmax layer keeps as log_Y after its
+        forward pass: what training uses every mini-batch, without a second log-softmax."""
+        return self._from_log_softmax(_outputs(log_Y, "log_Y"), T, "log_Y")
+
+    def _from_log_softmax(self, log_y, T, name):
+        """(mean cost, dC/dz) from log_y = ln softmax(z): (batch, n) and targets T."""
+        if np.ndim(T) == 1:  # labels: t is one-hot, so each sum over k picks the label's element
+            labels = _validate.as_labels(T, "T", log_y.shape[1], n_examples=len(log_y),
+                                         examples=f"{name} has")
+            rows = np.arange(len(log_y))
+            delta = np.exp(log_y)
+            delta[rows, labels] -= 1.0   # y - t
+            delta /= len(log_y)
+            return float(-np.mean(log_y[rows, labels])), delta
+        log_y, T = _targets(log_y, T, name=name)
         # t_k = 0 contributes nothing, even where ln y_k = -inf (0 * -inf would be NaN).
         t_log_y = np.multiply(T, log_y, out=np.zeros_like(log_y), where=T != 0)  # only where t_k != 0
         cost = -np.sum(t_log_y, axis=1)
         delta = np.exp(log_y)
         delta *= T.sum(axis=1, keepdims=True)  # d/dz of ln sum e^z, times sum t; exactly 1 for labels
         delta -= T
-        delta /= len(Z)
+        delta /= len(log_y)
         return float(np.mean(cost)), delta
-
-    def _from_logits_and_labels(self, Z, labels):
-        """The same for labels: t is one-hot, so each sum over k picks the label's element
-        (what training on labels runs every mini-batch, without building the one-hot rows)."""
-        Z = _outputs(Z, "Z")
-        labels = _validate.as_labels(labels, "T", Z.shape[1], n_examples=len(Z), examples="Z has")
-        rows = np.arange(len(Z))
-        log_y = log_softmax(Z)
-        delta = np.exp(log_y)
-        delta[rows, labels] -= 1.0   # y - t
-        delta /= len(Z)
-        return float(-np.mean(log_y[rows, labels])), delta
 
     def __repr__(self):
         return "CrossEntropy()"

@@ -111,9 +111,9 @@ class Dense(Layer):
         X = _validate.as_batch(X, "X", self.n_in, dtype=self.dtype, finite=False)
         Z = X @ self.W.T
         Z += self.b  # in place: no second (batch, n_out) array
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = Z.sum()  # NaN or inf anywhere in Z shows in its sum: one cheap pass
-        if not np.isfinite(total):
+        # NaN or inf anywhere in row r of X makes every z of row r NaN or inf (inf * 0 is NaN), so
+        # one column of Z shows whether X held any: a check of batch numbers, not of the whole X.
+        if not np.isfinite(Z[:, 0]).all():
             _validate.check_finite(X, "X")  # the input's fault? (else the weights are too large)
         self.X = X  # kept for backward: dC/dW needs the layer's input
         return Z
@@ -228,11 +228,16 @@ def softmax(Z):
 
 
 class Softmax(Layer):
-    """The output layer that turns z into probabilities: 1 > y_i > 0, sum_i y_i = 1."""
+    """The output layer that turns z into probabilities: 1 > y_i > 0, sum_i y_i = 1.
+
+    forward keeps Z, log_Y = ln y = log_softmax(Z) and Y = e^(log_Y) = softmax(Z): a cross entropy
+    takes ln y from log_Y, exact even where y rounds to 0 (ln of a rounded 0 would be -inf).
+    """
 
     def forward(self, Z, train=False):
-        self.Z = np.asarray(Z)  # kept so a cross entropy can be computed stably from z
-        self.Y = softmax(self.Z)
+        self.Z = np.asarray(Z)
+        self.log_Y = log_softmax(self.Z)
+        self.Y = np.exp(self.log_Y)  # softmax(Z), from the same log-softmax
         return self.Y
 
     def backward(self, dY):

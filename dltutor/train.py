@@ -77,12 +77,13 @@ def cost_for(net, cost=None):
 def cost_and_gradient(net, cost, Y, T):
     """The mean cost of the output Y = net.forward(...) for targets T, and where backward starts.
 
-    Returns (c, dC, skip_last): after a Softmax with CrossEntropy, dC = dC/dz of the softmax's input,
-    (y - t) / batch, exact for any logits, and skip_last=True (backward starts below the softmax);
-    else dC = dC/dY and skip_last=False. net.backward(dC, skip_last=skip_last) then fills the grads.
+    Returns (c, dC, skip_last): after a Softmax with CrossEntropy, c from ln y (the log_Y the Softmax
+    kept: exact for any logits), dC = dC/dz of the softmax's input, (y - t) / batch, and
+    skip_last=True (backward starts below the softmax); else dC = dC/dY and skip_last=False.
+    net.backward(dC, skip_last=skip_last) then fills the grads.
     """
     if isinstance(cost, CrossEntropy) and isinstance(net.layers[-1], Softmax):
-        c, dC = cost.from_logits_and_gradient(net.layers[-1].Z, T)
+        c, dC = cost.from_log_softmax_and_gradient(net.layers[-1].log_Y, T)
         return c, dC, True
     return cost(Y, T), cost.gradient(Y, T), False
 

@@ -111,3 +111,42 @@ def test_cost_and_gradient_together_equal_the_separate_functions(dtype, rng):
     assert delta.dtype == dtype
     np.testing.assert_allclose(delta, (nn.softmax(Z.astype(np.float64)) - np.eye(4)[labels]) / 7,
                                atol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_keeps_the_log_softmax_its_output_came_from(dtype, rng):
+    Z = (rng.standard_normal((5, 4)) * 50).astype(dtype)
+    Z[0] = [2000, -2000, 0, 1]  # y rounds to 0 where ln y is -2000 or less
+    layer = nn.Softmax()
+    Y = layer.forward(Z)
+    np.testing.assert_array_equal(layer.log_Y, cost.log_softmax(Z))
+    np.testing.assert_array_equal(Y, nn.softmax(Z))
+    assert Y[0, 1] == 0 and layer.log_Y[0, 1] == -4000
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("targets", ["labels", "rows"])
+def test_cost_from_the_kept_log_softmax_is_the_cost_from_the_logits(dtype, targets, rng):
+    # What fit uses (the Softmax's log_Y) gives bit for bit what the logits give, for labels and for
+    # target rows, and stays exact where y rounds to 0 (ln of the rounded y would be -inf).
+    Z = (rng.standard_normal((6, 3)) * 40).astype(dtype)
+    Z[2] = [0, 3000, -3000]
+    labels = np.array([0, 1, 2, 2, 1, 0])
+    T = labels if targets == "labels" else np.eye(3, dtype=dtype)[labels]
+    ce, layer = cost.CrossEntropy(), nn.Softmax()
+    layer.forward(Z)
+    c, delta = ce.from_log_softmax_and_gradient(layer.log_Y, T)
+    c_z, delta_z = ce.from_logits_and_gradient(Z, T)
+    assert c == c_z and np.isfinite(c) and c > 6000 / 6  # row 2's label 2 costs ln y = -6000
+    np.testing.assert_array_equal(delta, delta_z)
+    assert delta.dtype == dtype
+
+
+def test_fit_takes_its_cost_from_the_softmax_log_softmax(rng):
+    # A network whose logits are thousands apart: the cost from log_Y is exact (and large), the
+    # cost from ln of the rounded probabilities would be clipped at ln(tiny), about 708.
+    net = nn.Sequential(nn.Dense(2, 3, W=[[1000, 0], [0, 1000], [-1000, 0]], b=[0, 0, 0]), nn.Softmax())
+    X, y = np.array([[3.0, 0.0]]), np.array([2])
+    c, _, skip_last = train.cost_and_gradient(net, cost.CrossEntropy(), net.forward(X, train=True), y)
+    assert skip_last and c == pytest.approx(6000)
+    assert cost.CrossEntropy()(net.layers[-1].Y, y) == pytest.approx(708.4, abs=0.1)

@@ -63,6 +63,29 @@ def test_gradcheck_catches_a_wrong_backward(rng):
     assert errors["X"] > 0.01
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [(0, 0), (6, 2), (3, 4)])
+def test_dense_finds_any_nan_or_inf_in_its_input(bad, where, rng):
+    # Dense looks at one column of Z only; a bad x_j must reach it even where w_0j = 0 (inf * 0 is
+    # NaN), in any row and column, float32 and float64 alike.
+    for dtype in (np.float32, np.float64):
+        W = rng.standard_normal((3, 5))
+        W[0, where[1]] = 0.0
+        layer = nn.Dense(5, 3, W=W, b=[0, 0, 0], dtype=dtype)
+        X = rng.standard_normal((7, 5))
+        X[where] = bad
+        with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=rf"X contains NaN or inf \(first at index \({where[0]}, {where[1]}\)\)"):
+            layer.forward(X)
+
+
+def test_dense_with_huge_weights_is_not_blamed_on_its_input():
+    # A finite input with weights that overflow z: no input error (training reports divergence).
+    layer = nn.Dense(2, 2, W=[[1e300, 1e300], [1, 1]], b=[0, 0])
+    with np.errstate(over="ignore"):
+        Z = layer.forward([[1e10, 1e10]])
+    assert np.isinf(Z[0, 0]) and Z[0, 1] == 2e10
+
+
 def test_dense_shapes_and_convention(rng):
     layer = nn.Dense(3, 2, rng=rng)
     assert layer.W.shape == (2, 3) and layer.b.shape == (2,)
