@@ -443,9 +443,13 @@ def run(X, y, dtype, activation, repeats, use_torch, loop_batches, pause, seed=0
             rates[c.name].append(time_epoch(c))
     rows = []
     for c in contenders:
-        ratio = statistics.median(m / o for m, o in zip(rates["dltutor"], rates[c.name]))
+        ratios = [m / o for m, o in zip(rates["dltutor"], rates[c.name])]
+        ratio = statistics.median(ratios)
+        # The middle half of the per-round ratios: how far one run's ratio can be trusted.
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratio] * 3
         of_ceiling = statistics.median(m / o for m, o in zip(rates[c.name], rates[GemmCeiling.name]))
         rows.append({"name": c.name, "rate": statistics.median(rates[c.name]), "ratio": ratio,
+                     "ratio_quartiles": (quartiles[0], quartiles[2]),
                      "of_ceiling": of_ceiling,
                      "spread": (min(rates[c.name]), max(rates[c.name])),
                      "accuracy": c.accuracy(), "dtype": c.dtype(), "samples": c.samples})
@@ -573,6 +577,9 @@ def main(argv=None):
                 lo, hi = row["spread"]
                 line = (f"  {row['name']:<17} {row['rate']:>9,.0f} samples/s (range {lo:,.0f}-{hi:,.0f}), "
                         f"dltutor x{row['ratio']:.2f}, {row['of_ceiling']:.0%} of the GEMM ceiling, {row['dtype']}")
+                if row["name"] != Dltutor.name:
+                    q1, q3 = row["ratio_quartiles"]
+                    line += f" (dltutor's ratio in the middle half of the rounds: x{q1:.2f}-x{q3:.2f})"
                 if row["accuracy"] is not None:
                     line += f", accuracy {100 * row['accuracy']:.1f}% after {row['samples']:,} samples"
                 print(line, flush=True)
