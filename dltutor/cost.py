@@ -131,7 +131,11 @@ class CrossEntropy:
     def from_log_softmax_and_gradient(self, log_Y, T):
         """The same from ln y = log_softmax(z), which an nn.Softmax layer keeps as log_Y after its
         forward pass: what training uses every mini-batch, without a second log-softmax."""
-        return self._from_log_softmax(_outputs(log_Y, "log_Y"), T, "log_Y")
+        log_Y = _outputs(log_Y, "log_Y")
+        if log_Y.max() > 0:  # ln of a probability is never above 0 (NaN compares False: caught as divergence)
+            raise ValueError(f"log_Y must be ln y of probabilities (all <= 0), got values up to {log_Y.max():.4g}: "
+                             "for the logits z use from_logits_and_gradient(z, t)")
+        return self._from_log_softmax(log_Y, T, "log_Y")
 
     def _from_log_softmax(self, log_y, T, name):
         """(mean cost, dC/dz) from log_y = ln softmax(z): (batch, n) and targets T."""

@@ -179,6 +179,12 @@ BAD_INPUTS += [
      r"CrossEntropy needs probabilities Y in \[0, 1\].*from -1 to 2.*from_logits"),
     ("cross entropy gradient of logits", lambda: nn.CrossEntropy().gradient([[2.0, -1.0]], [0]), ValueError,
      r"CrossEntropy needs probabilities"),
+    ("cross entropy from a log-softmax given logits",
+     lambda: nn.CrossEntropy().from_log_softmax_and_gradient([[2.0, -1.0, 0.5]], [0]), ValueError,
+     r"log_Y must be ln y of probabilities \(all <= 0\), got values up to 2: .*from_logits_and_gradient"),
+    ("cross entropy from a log-softmax with labels out of range",
+     lambda: nn.CrossEntropy().from_log_softmax_and_gradient(np.log(np.full((2, 3), 1 / 3)), [0, 3]), ValueError,
+     r"T must hold labels in 0..2, got labels from 0 to 3"),
     ("labels 0..9 on a 9-output network", lambda: train.fit(_NINE, np.ones((10, 3)), np.arange(10), verbose=False),
      ValueError, r"y must hold labels in 0..8, got labels from 0 to 9: the network has 9 outputs, one per class; "
                  r"labels up to 9 need 10"),
