@@ -112,7 +112,7 @@ class Dense(Layer):
         Z = X @ self.W.T
         Z += self.b  # in place: no second (batch, n_out) array
         # NaN or inf anywhere in row r of X makes every z of row r NaN or inf (inf * 0 is NaN), so
-        # one column of Z shows whether X held any: a check of batch numbers, not of the whole X.
+        # one column of Z shows whether X held any: one number a row to check, not all of Z.
         if not np.isfinite(Z[:, 0]).all():
             _validate.check_finite(X, "X")  # the input's fault? (else the weights are too large)
         self.X = X  # kept for backward: dC/dW needs the layer's input

@@ -74,7 +74,8 @@ def test_dense_finds_any_nan_or_inf_in_its_input(bad, where, rng):
         layer = nn.Dense(5, 3, W=W, b=[0, 0, 0], dtype=dtype)
         X = rng.standard_normal((7, 5))
         X[where] = bad
-        with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=rf"X contains NaN or inf \(first at index \({where[0]}, {where[1]}\)\)"):
+        message = rf"X contains NaN or inf \(first at index \({where[0]}, {where[1]}\)\)"
+        with np.errstate(invalid="ignore"), pytest.raises(ValueError, match=message):
             layer.forward(X)
 
 
