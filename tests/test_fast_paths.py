@@ -142,9 +142,10 @@ def test_cost_from_the_kept_log_softmax_is_the_cost_from_the_logits(dtype, targe
     assert delta.dtype == dtype
 
 
-def test_fit_takes_its_cost_from_the_softmax_log_softmax(rng):
-    # A network whose logits are thousands apart: the cost from log_Y is exact (and large), the
-    # cost from ln of the rounded probabilities would be clipped at ln(tiny), about 708.
+def test_training_cost_comes_from_the_softmax_log_softmax(rng):
+    # cost_and_gradient, what fit calls every step. A network whose logits are thousands apart: the
+    # cost from log_Y is exact (and large); from ln of the rounded probabilities it would be clipped
+    # at ln(tiny), about 708.
     net = nn.Sequential(nn.Dense(2, 3, W=[[1000, 0], [0, 1000], [-1000, 0]], b=[0, 0, 0]), nn.Softmax())
     X, y = np.array([[3.0, 0.0]]), np.array([2])
     c, _, skip_last = train.cost_and_gradient(net, cost.CrossEntropy(), net.forward(X, train=True), y)
